@@ -1,0 +1,113 @@
+"""The typed, frozen shape of the bot's configuration.
+
+Every section is a frozen ``msgspec.Struct`` that forbids unknown fields, so a
+typo in a key is an error rather than a silently ignored setting. Ranges and
+patterns are declared next to each field with ``Meta``; cross-field rules live
+in :mod:`config.rules`. Defaults here mirror ``config/config.yaml``, which is
+the user-facing list of every key (the loader always starts from that file).
+
+Adding a key: add the field here with its constraint, add it with a comment to
+``config.yaml``, and add a row to the README's config table.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+PAIR_PATTERN = r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$"
+NAMESPACE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,15}$"
+
+Port = Annotated[int, Meta(ge=1, le=65535)]
+Fraction = Annotated[float, Meta(gt=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Meta(gt=0.0)]
+Pair = Annotated[str, Meta(pattern=PAIR_PATTERN)]
+
+
+class Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base of every config section: immutable, unknown keys rejected."""
+
+
+class App(Section):
+    mode: Literal["paper", "live"] = "paper"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Runtime(Section):
+    namespace: Annotated[str, Meta(pattern=NAMESPACE_PATTERN)] = "main"
+    bus_transport: Literal["ipc", "tcp"] = "ipc"
+    bus_tcp_port: Annotated[int, Meta(ge=1024, le=65000)] = 5550
+    heartbeat_seconds: Annotated[float, Meta(ge=0.1, le=60.0)] = 1.0
+    start_timeout_seconds: Annotated[float, Meta(ge=5.0, le=600.0)] = 60.0
+
+
+class Trading(Section):
+    pairs: Annotated[tuple[Pair, ...], Meta(min_length=1, max_length=64)] = (
+        "BTC/USD", "ETH/USD", "SOL/USD", "XRP/USD",
+        "ADA/USD", "DOT/USD", "LINK/USD", "LTC/USD",
+    )
+    timeframe_minutes: Literal[1, 5, 15, 30, 60, 240, 1440] = 1
+    bar_capacity: Annotated[int, Meta(ge=64, le=4096)] = 512
+    scan_interval_seconds: Annotated[float, Meta(ge=1.0, le=3600.0)] = 30.0
+
+
+class Web(Section):
+    host: Annotated[str, Meta(min_length=1, max_length=253)] = "127.0.0.1"
+    port: Port = 8080
+    token: str = ""
+
+
+class Market(Section):
+    source: Literal["sim", "kraken"] = "sim"
+
+
+class Sim(Section):
+    port: Port = 8765
+    seed: Annotated[int, Meta(ge=0)] = 42
+    bar_seconds: Annotated[float, Meta(ge=0.05, le=3600.0)] = 60.0
+
+
+class Risk(Section):
+    kelly_fraction: Fraction = 0.25
+    max_risk_per_trade: Annotated[float, Meta(gt=0.0, le=0.1)] = 0.01
+    max_daily_loss: Annotated[float, Meta(gt=0.0, le=0.5)] = 0.05
+    max_risk_of_ruin: Fraction = 0.01
+    max_open_positions: Annotated[int, Meta(ge=1, le=64)] = 3
+    cooldown_minutes: Annotated[float, Meta(ge=0.0, le=10080.0)] = 30.0
+    stop_atr_multiple: Annotated[float, Meta(gt=0.0, le=20.0)] = 2.0
+    trail_atr_multiple: Annotated[float, Meta(gt=0.0, le=20.0)] = 2.0
+    breakeven_at_r: Annotated[float, Meta(gt=0.0, le=20.0)] = 1.0
+
+
+class AI(Section):
+    confluence_threshold: Annotated[int, Meta(ge=1, le=5)] = 3
+    min_confidence: Annotated[float, Meta(ge=0.0, le=1.0)] = 0.65
+    book_levels: Annotated[int, Meta(ge=1, le=25)] = 10
+
+
+class Telegram(Section):
+    enabled: bool = False
+    token: str = ""
+    api_url: Annotated[str, Meta(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] = (
+        "https://api.telegram.org"
+    )
+    allowed_chat_ids: tuple[int, ...] = ()
+
+
+class Config(Section):
+    """The whole configuration; built only by :func:`config.load_config`."""
+
+    app: App = msgspec.field(default_factory=App)
+    runtime: Runtime = msgspec.field(default_factory=Runtime)
+    trading: Trading = msgspec.field(default_factory=Trading)
+    web: Web = msgspec.field(default_factory=Web)
+    market: Market = msgspec.field(default_factory=Market)
+    sim: Sim = msgspec.field(default_factory=Sim)
+    risk: Risk = msgspec.field(default_factory=Risk)
+    ai: AI = msgspec.field(default_factory=AI)
+    telegram: Telegram = msgspec.field(default_factory=Telegram)
+
+
+#: Key paths whose values are secrets: never logged, never shown, never published.
+SECRET_KEYS: tuple[str, ...] = ("web.token", "telegram.token")
