@@ -1,0 +1,1 @@
+"""Chaos harness: kills processes and checks the invariants (see its issue)."""

@@ -1,0 +1,1 @@
+"""Operator tools: ``botctl`` behind the make targets, ``cmd`` for the command facade."""

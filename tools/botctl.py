@@ -88,7 +88,8 @@ def _cleanup(paths: Paths, cfg: Config) -> None:
         print(f"removed shared memory {name}")
     if paths.run.is_dir():
         for sock in paths.run.glob("*.sock"):
-            sock.unlink(missing_ok=True)
+            if sock.is_socket():
+                sock.unlink(missing_ok=True)
     paths.supervisor_pidfile.unlink(missing_ok=True)
 
 

@@ -112,7 +112,8 @@ def _up(info: dict[str, Any], cfg: dict[str, Any]) -> bool:
 def _report(info: dict[str, Any], configs: dict[str, dict[str, Any]], timeout_s: float) -> str:
     name = info["name"]
     conf = configs[name]
-    log = conf.get("stderr_logfile") or conf.get("stdout_logfile") or ""
+    logs = [conf.get(k) for k in ("stderr_logfile", "stdout_logfile")]
+    log = next((f for f in logs if f and f.lower() not in ("none", "auto")), "")
     lines = [f"program {info['group']}:{name} did not come up within {timeout_s:.0f} s: "
              f"{info['statename']} {info.get('description', '')}".rstrip()]
     lines += [f"--- last lines of {log} ---", *tail(Path(log))] if log else []
