@@ -185,18 +185,12 @@ def array_transfer_samples(kind: str, reps: int) -> list[float]:
 
 
 def run() -> list[Row]:
-    rows: list[Row] = []
+    """Event latency through the proxy (array transfers: see ``bench_transport``)."""
     with _bus() as ep:
         ev = [s / 1000.0 for s in _samples(ep, "event", 1000)]
-        note = f"PUB proc -> proxy proc -> SUB, ipc, orjson bar event, 2 ms pace, n={len(ev)}"
-        rows += [Row("bus event one-way p50", percentile(ev, 50), "ms", note),
-                 Row("bus event one-way p99", percentile(ev, 99), "ms", note)]
-        for kind, label in (("raw", "raw frame copy=False"), ("pickle", "pickle protocol 5")):
-            s = _samples(ep, kind, 1000)
-            note = f"(500, 6) float64 via proxy, {label}, n={len(s)}"
-            rows += [Row(f"bus array {kind} one-way p50", percentile(s, 50), "us", note),
-                     Row(f"bus array {kind} one-way p99", percentile(s, 99), "us", note)]
-    return rows
+    note = f"PUB proc -> proxy proc -> SUB, ipc, orjson bar event, 2 ms pace, n={len(ev)}"
+    return [Row("bus event one-way p50", percentile(ev, 50), "ms", note),
+            Row("bus event one-way p99", percentile(ev, 99), "ms", note)]
 
 
 def main(argv: list[str]) -> None:
