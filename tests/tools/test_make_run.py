@@ -159,3 +159,27 @@ def test_supervisorctl_works_from_repo_root_without_c() -> None:
         assert running(inst)["bus"]["pid"] != old
     finally:
         inst.teardown()
+
+
+def test_make_stop_removes_the_namespace_shared_memory(instance: Instance) -> None:
+    assert instance.make("run").returncode == 0
+    writer = subprocess.run(
+        [sys.executable, "-c", "import sys; from shared.bars import BarStore; from shared.books "
+         "import BookStore; BarStore.create(sys.argv[1], ['BTC/USD']).append('BTC/USD', "
+         "[60, 1, 2, 0.5, 1.5, 10]); BookStore.create(sys.argv[1], ['BTC/USD'])", instance.namespace],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+    assert writer.returncode == 0, writer.stderr
+    assert instance.shm_segments() == [f"bot.{instance.namespace}.bars",
+                                       f"bot.{instance.namespace}.books"]  # survived the writer
+    other = Instance.new()
+    survivor = subprocess.run([sys.executable, "-c", "import sys; from shared.bars import BarStore;"
+                               "BarStore.create(sys.argv[1], ['ETH/USD'])", other.namespace],
+                              cwd=REPO_ROOT, timeout=30)
+    try:
+        assert survivor.returncode == 0
+        out = instance.make("stop")
+        assert out.returncode == 0 and "removed shared memory" in out.stdout
+        assert instance.shm_segments() == []
+        assert other.shm_segments() == [f"bot.{other.namespace}.bars"]  # another namespace: kept
+    finally:
+        other.teardown()
