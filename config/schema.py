@@ -58,14 +58,29 @@ class Web(Section):
     token: str = ""
 
 
+Url = Annotated[str, Meta(pattern=r"^(https?|wss?)://[^\s/]+(/[^\s]*)?$")]
+
+
 class Market(Section):
     source: Literal["sim", "kraken"] = "sim"
+    rest_url: Url = "https://api.kraken.com"
+    ws_url: Url = "wss://ws.kraken.com/v2"
 
 
 class Sim(Section):
     port: Port = 8765
     seed: Annotated[int, Meta(ge=0)] = 42
     bar_seconds: Annotated[float, Meta(ge=0.05, le=3600.0)] = 60.0
+    history_bars: Annotated[int, Meta(ge=720, le=20000)] = 1000
+    maker_fee: Annotated[float, Meta(ge=0.0, le=0.01)] = 0.0025
+    taker_fee: Annotated[float, Meta(ge=0.0, le=0.01)] = 0.004
+    start_balance_usd: Annotated[float, Meta(gt=0.0)] = 10000.0
+
+
+class Feed(Section):
+    backfill_bars: Annotated[int, Meta(ge=500, le=720)] = 720
+    book_depth: Literal[10, 25] = 25
+    book_publish_hz: Annotated[float, Meta(gt=0.0, le=50.0)] = 10.0
 
 
 class Risk(Section):
@@ -104,6 +119,7 @@ class Config(Section):
     web: Web = msgspec.field(default_factory=Web)
     market: Market = msgspec.field(default_factory=Market)
     sim: Sim = msgspec.field(default_factory=Sim)
+    feed: Feed = msgspec.field(default_factory=Feed)
     risk: Risk = msgspec.field(default_factory=Risk)
     ai: AI = msgspec.field(default_factory=AI)
     telegram: Telegram = msgspec.field(default_factory=Telegram)
