@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run stop status logs test bench venv clean-venv
+.PHONY: run stop status logs test bench lint venv clean-venv
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,6 +40,9 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	@$(PY) -m bench
+
+lint: $(VENV)/.dev
+	@$(VENV)/bin/ruff check .
 
 clean-venv:
 	rm -rf $(VENV)

@@ -22,7 +22,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _modules(only: list[str]) -> list[str]:
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
+                   if m.name.startswith("bench_"))
     return [n for n in names if not only or any(o in n for o in only)]
 
 

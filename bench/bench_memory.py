@@ -69,9 +69,11 @@ def run() -> list[Row]:
             kb = sum(pss_kb(p) for p in tree(info["pid"]))
             rows.append(Row(f"memory PSS {info['name']}", kb / 1024, "MB"))
         supervisord = sup.pid()
-        rows.append(Row("memory PSS supervisord", pss_kb(supervisord) / 1024 if supervisord else 0, "MB"))
+        own = pss_kb(supervisord) / 1024 if supervisord else 0.0
+        rows.append(Row("memory PSS supervisord", own, "MB"))
         total = sum(r.value for r in rows)
-        rows.append(Row("memory PSS total", total, "MB", f"budget {BUDGET_MB:.0f} MB for the finished stack"))
+        rows.append(Row("memory PSS total", total, "MB",
+                        f"budget {BUDGET_MB:.0f} MB for the finished stack"))
         return rows
     finally:
         subprocess.run([*make, "stop"], env=env, capture_output=True)

@@ -63,7 +63,7 @@ from numpy.typing import ArrayLike
 
 from shared.segment import Layout, Segment
 from shared.seqlock import RETRY, SEQ, Retry, checksum, write_section
-from shared.store import SharedStore
+from shared.store import SharedStore, checked_size
 
 logger = logging.getLogger(__name__)
 
@@ -170,11 +170,7 @@ class BarStore(SharedStore):
 
     @classmethod
     def _layout(cls, pairs: tuple[str, ...], capacity: int) -> Layout:
-        if isinstance(capacity, bool) or not isinstance(capacity, int):
-            raise ValueError(f"capacity must be an int, got {capacity!r}")
-        if not 1 <= capacity <= MAX_CAPACITY:
-            raise ValueError(f"capacity must be 1..{MAX_CAPACITY}, got {capacity}")
-        slots = capacity + 1
+        slots = checked_size("capacity", capacity, MAX_CAPACITY) + 1
         return Layout(cls.KIND, cls.VERSION, pairs, capacity, N_FIELDS, (2 * slots + 2) * N_FIELDS)
 
     @classmethod

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 
 from shared.segment import Layout, Segment
 from shared.seqlock import RETRY, SEQ, Retry, checksum, write_section
-from shared.store import SharedStore
+from shared.store import SharedStore, checked_size
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +122,7 @@ class BookStore(SharedStore):
 
     @classmethod
     def _layout(cls, pairs: tuple[str, ...], capacity: int) -> Layout:
-        if isinstance(capacity, bool) or not isinstance(capacity, int):
-            raise ValueError(f"depth must be an int, got {capacity!r}")
-        if not 1 <= capacity <= MAX_DEPTH:
-            raise ValueError(f"depth must be 1..{MAX_DEPTH}, got {capacity}")
-        floats = 2 * _record_floats(capacity)
+        floats = 2 * _record_floats(checked_size("depth", capacity, MAX_DEPTH))
         return Layout(cls.KIND, cls.VERSION, pairs, capacity, N_FIELDS, floats)
 
     def _bind(self, segment: Segment) -> None:

@@ -41,6 +41,15 @@ S = TypeVar("S", bound="SharedStore")
 Attempt = Callable[[Any, int, bool], T | Retry]
 
 
+def checked_size(name: str, value: object, maximum: int) -> int:
+    """``value`` if it is an int in 1..maximum, else ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an int, got {value!r}")
+    if not 1 <= value <= maximum:
+        raise ValueError(f"{name} must be 1..{maximum}, got {value}")
+    return value
+
+
 class SharedStore:
     """Common lifecycle of :class:`~shared.bars.BarStore` and :class:`~shared.books.BookStore`."""
 

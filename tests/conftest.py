@@ -6,33 +6,19 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
 from config import REPO_ROOT, Paths
 from shared.shm import remove_namespace
+from tests.polling import poll
 from tools.supervisor_client import Supervisor, pid_alive
 
-T = TypeVar("T")
-
-
-def poll(fn: Callable[[], T | None], timeout_s: float, interval_s: float = 0.05) -> T:
-    """Call ``fn`` until it returns something truthy or the deadline passes."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s} s")
-        time.sleep(interval_s)
-
+__all__ = ["Instance", "free_port", "poll"]
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -15,7 +15,6 @@ import argparse
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from config import REPO_ROOT, Config, ConfigError, Paths, load_config
 from shared.shm import remove_namespace
@@ -108,7 +107,8 @@ def cmd_logs(args: argparse.Namespace) -> int:
     if not files:
         print(f"no logs yet in {paths.logs}")
         return 0
-    tail = ["tail", "-n", str(args.lines)] + (["-F"] if args.follow else []) + [str(f) for f in files]
+    follow = ["-F"] if args.follow else []
+    tail = ["tail", "-n", str(args.lines), *follow, *(str(f) for f in files)]
     try:
         return subprocess.call(tail)
     except KeyboardInterrupt:

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         reply = facade.status()
     else:
         reply = getattr(facade, args.command)(source="cli", who=getpass.getuser())
-    body = {"ok": reply.ok, "result": reply.result} if reply.ok else {"ok": False, "error": reply.error}
+    body = {"ok": True, "result": reply.result} if reply.ok else {"ok": False, "error": reply.error}
     print(orjson.dumps(body, option=orjson.OPT_INDENT_2, default=str).decode())
     return 0 if reply.ok else 1
 

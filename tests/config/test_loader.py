@@ -38,7 +38,8 @@ def test_yaml_defaults_match_schema_defaults(tmp_path: Path) -> None:
 
 def test_overlay_order_file_then_dotenv_then_environment(tmp_path: Path) -> None:
     user = tmp_path / "user.yaml"
-    user.write_text("web:\n  port: 9001\n  host: 0.0.0.0\nsim:\n  seed: 7\nrisk:\n  max_daily_loss: 0.04\n")
+    user.write_text("web:\n  port: 9001\n  host: 0.0.0.0\n"
+                    "sim:\n  seed: 7\nrisk:\n  max_daily_loss: 0.04\n")
     dotenv = tmp_path / "bot.env"
     dotenv.write_text("BOT__WEB__PORT=9002\nBOT__SIM__SEED=8\nOTHER=ignored\n")
     cfg = load_config({"BOT_CONFIG": str(user), "BOT_ENV_FILE": str(dotenv),
@@ -147,7 +148,8 @@ def test_missing_user_file(tmp_path: Path) -> None:
 def test_user_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     user = tmp_path / "user.yaml"
     user.write_text("- a\n- b\n")
-    assert "expected a mapping of sections, got list" in error_of(env(tmp_path, BOT_CONFIG=str(user)))
+    text = error_of(env(tmp_path, BOT_CONFIG=str(user)))
+    assert "expected a mapping of sections, got list" in text
 
 
 def test_dotenv_value_is_named_as_dotenv(tmp_path: Path) -> None:

@@ -9,11 +9,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from ipc.bus import Subscriber
 from ipc.codec import Event
 from ipc.endpoints import Endpoints, ipc_path
+from tests.polling import poll
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -28,15 +27,7 @@ def popen(script: str, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, *target, *args], cwd=REPO, env=env)
 
 
-def wait_until(pred: Callable[[], object], timeout_s: float, what: str) -> object:
-    """Poll ``pred`` until truthy; fail naming ``what`` after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = pred()
-        if value:
-            return value
-        time.sleep(0.01)  # poll interval, not synchronisation
-    pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
+wait_until = poll
 
 
 def start_bus(spawn: Spawn, endpoints: Endpoints) -> subprocess.Popen[bytes]:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from shared.books import Book
+from tests.polling import poll
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -76,16 +77,7 @@ def book_ok(book: Book | None, depth: int = DEPTH) -> bool:
     return bool(np.array_equal(book.bids, bids) and np.array_equal(book.asks, asks))
 
 
-def wait_for(predicate: Callable[[], T], timeout: float, what: str) -> T:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.005)  # polling interval, not synchronisation
+wait_for = poll
 
 
 class Helper:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from config import REPO_ROOT
+from config import REPO_ROOT, load_config
 from ipc.bus import Subscriber
 from procs.runtime import endpoints_for
-from config import load_config
 from tests.conftest import Instance, poll
 from tools.launch import configured_programs
 from tools.supervisor_client import pid_alive
@@ -108,7 +107,8 @@ def test_port_in_use_is_one_clear_line(instance: Instance) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        instance.env |= {"BOT__RUNTIME__BUS_TRANSPORT": "tcp", "BOT__RUNTIME__BUS_TCP_PORT": str(port)}
+        instance.env |= {"BOT__RUNTIME__BUS_TRANSPORT": "tcp",
+                         "BOT__RUNTIME__BUS_TCP_PORT": str(port)}
         out = instance.make("run")
     assert out.returncode != 0
     assert f"runtime.bus_tcp_port = {port}: 127.0.0.1:{port} is already in use" in out.stderr
@@ -163,11 +163,11 @@ def test_supervisorctl_works_from_repo_root_without_c() -> None:
 
 def test_make_stop_removes_the_namespace_shared_memory(instance: Instance) -> None:
     assert instance.make("run").returncode == 0
-    writer = subprocess.run(
-        [sys.executable, "-c", "import sys; from shared.bars import BarStore; from shared.books "
-         "import BookStore; BarStore.create(sys.argv[1], ['BTC/USD']).append('BTC/USD', "
-         "[60, 1, 2, 0.5, 1.5, 10]); BookStore.create(sys.argv[1], ['BTC/USD'])", instance.namespace],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+    script = ("import sys; from shared.bars import BarStore; from shared.books import BookStore;"
+              "BarStore.create(sys.argv[1], ['BTC/USD']).append('BTC/USD', [60, 1, 2, 0, 1, 9]);"
+              "BookStore.create(sys.argv[1], ['BTC/USD'])")
+    writer = subprocess.run([sys.executable, "-c", script, instance.namespace], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=30)
     assert writer.returncode == 0, writer.stderr
     assert instance.shm_segments() == [f"bot.{instance.namespace}.bars",
                                        f"bot.{instance.namespace}.books"]  # survived the writer
