@@ -20,4 +20,4 @@ WORKDIR /app
 RUN mkdir -p /app/var/run /app/var/logs /app/var/models && chmod 700 /app/var/run && chown -R bot:bot /app/var
 USER 10001
 VOLUME ["/app/var"]
-CMD ["supervisord", "-n", "-c", "/app/supervisord.conf"]
+CMD ["python", "-m", "tools.botctl", "foreground"]

@@ -12,6 +12,7 @@ exited, then removes this instance's shared memory and sockets.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -42,7 +43,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     for stale in sup.clear_stale():
         print(f"removed stale {stale}")
     launch.check_ports(cfg, launch.configured_programs(CONF))
-    launch.start_supervisord(CONF, paths)
+    launch.start_supervisord(CONF, cfg, paths)
     failure = launch.wait_until_up(sup, cfg.runtime.start_timeout_seconds)
     if failure:
         print(failure, file=sys.stderr)
@@ -55,6 +56,16 @@ def cmd_run(_: argparse.Namespace) -> int:
     print("status: make status   logs: make logs   stop: make stop"
           "   (with the same BOT_HOME / BOT__ variables)")
     return 0
+
+
+def cmd_foreground(_: argparse.Namespace) -> int:
+    """Validate, prepare, then become supervisord in the foreground (a container's CMD)."""
+    cfg, paths, sup = _instance()
+    paths.prepare()
+    sup.clear_stale()
+    env = launch.supervisor_env(cfg, paths)
+    os.execve(sys.executable, [sys.executable, "-m", "supervisor.supervisord", "-n",
+                               "-c", str(CONF)], env)
 
 
 def cmd_stop(_: argparse.Namespace) -> int:
@@ -119,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="botctl", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run").set_defaults(fn=cmd_run)
+    sub.add_parser("foreground").set_defaults(fn=cmd_foreground)
     sub.add_parser("stop").set_defaults(fn=cmd_stop)
     sub.add_parser("status").set_defaults(fn=cmd_status)
     logs = sub.add_parser("logs")

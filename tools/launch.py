@@ -75,10 +75,16 @@ def _in_use(host: str, port: int) -> bool:
         probe.close()
 
 
-def start_supervisord(conf: Path, paths: Paths) -> None:
-    env = dict(os.environ, BOT_HOME=str(paths.home), BOT_PYTHON=sys.executable)
+def supervisor_env(cfg: Config, paths: Paths) -> dict[str, str]:
+    """The environment supervisord.conf expands (and every program inherits)."""
+    return dict(os.environ, BOT_HOME=str(paths.home), BOT_PYTHON=sys.executable,
+                BOT_AUTOSTART_SIM="true" if cfg.market.source == "sim" else "false")
+
+
+def start_supervisord(conf: Path, cfg: Config, paths: Paths) -> None:
     proc = subprocess.run([sys.executable, "-m", "supervisor.supervisord", "-c", str(conf)],
-                          env=env, cwd=conf.parent, capture_output=True, text=True)
+                          env=supervisor_env(cfg, paths), cwd=conf.parent, capture_output=True,
+                          text=True)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise LaunchError(f"supervisord did not start: {detail[-1] if detail else proc.returncode}")

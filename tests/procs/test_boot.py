@@ -22,7 +22,8 @@ PROGRAMS = configured_programs(REPO_ROOT / "supervisord.conf")
 def test_bad_config_exits_2_with_one_line(tmp_path, program: str, override: tuple[str, str],
                                           key: str) -> None:
     inst = Instance.new(home=tmp_path, **dict([override]))
-    out = subprocess.run([sys.executable, "-m", f"procs.{program}"], cwd=REPO_ROOT, env=inst.env,
+    module = f"procs.{program.replace('-', '_')}"
+    out = subprocess.run([sys.executable, "-m", module], cwd=REPO_ROOT, env=inst.env,
                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert out.returncode == 2
     assert out.stderr.startswith(f"{program}: config error: {key}")
