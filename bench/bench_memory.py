@@ -1,7 +1,7 @@
 """Memory of the running stack: PSS of every program and the total.
 
 Starts a throw-away instance with ``make run`` (own BOT_HOME, namespace and
-ports), reads ``/proc/<pid>/smaps_rollup`` of each supervised program (and
+ports), lets it run for ``SETTLE_S`` seconds, reads ``/proc/<pid>/smaps_rollup`` of each supervised program (and
 its children) plus supervisord itself, then ``make stop``. PSS splits shared
 pages between the processes that map them, so the total is honest. Budget
 for the finished stack with 8 pairs: 250 MB.
@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from config import REPO_ROOT
 from tools.supervisor_client import Supervisor
 
 BUDGET_MB = 250.0
+SETTLE_S = 10.0
 
 
 def pss_kb(pid: int) -> int:
@@ -54,15 +56,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run() -> list[Row]:
-    home = Path(tempfile.mkdtemp(prefix="bm", dir="/tmp"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT")} | {
+def instance_env(home: Path) -> dict[str, str]:
+    """Environment of a throw-away instance: own BOT_HOME, namespace and ports."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("BOT")} | {
         "BOT_HOME": str(home), "BOT_ENV_FILE": str(home / "none.env"),
         "BOT__RUNTIME__NAMESPACE": "b" + uuid.uuid4().hex[:8],
         "BOT__WEB__PORT": str(_free_port()), "BOT__SIM__PORT": str(_free_port())}
+
+
+def run() -> list[Row]:
+    home = Path(tempfile.mkdtemp(prefix="bm", dir="/tmp"))
+    env = instance_env(home)
     make = ["make", "-s", "-C", str(REPO_ROOT)]
     try:
         subprocess.run([*make, "run"], env=env, check=True, capture_output=True, text=True)
+        time.sleep(SETTLE_S)  # let the feed backfill and the emulator stream: steady state
         sup = Supervisor(home / "run" / "supervisor.sock", home / "run" / "supervisord.pid")
         rows = []
         for info in sorted(sup.processes(), key=lambda p: p["name"]):

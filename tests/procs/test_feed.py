@@ -168,3 +168,51 @@ def test_books_in_shared_memory_are_sane(market: Instance) -> None:
     finally:
         books.close()
         store.close()
+
+
+def ohlc_text(**candle: object) -> str:
+    base = {"symbol": "BTC/USD", "open": 65000.1, "high": 65010.0, "low": 64990.0,
+            "close": 65005.0, "trades": 3, "volume": 1.5, "vwap": 65001.0,
+            "interval_begin": "2020-01-01T00:00:00.000000000Z", "interval": 1,
+            "timestamp": "2020-01-01T00:01:00.000000Z"}
+    return orjson.dumps({"channel": "ohlc", "type": "update", "data": [base | candle]}).decode()
+
+
+MALFORMED = [
+    '{"channel":"ohlc","type":"update","data":[{"symbol":"BTC/USD","open":6',  # truncated
+    '{"channel":"tradez","type":"update","data":[{"symbol":"BTC/USD"}]}',      # unknown channel
+    ohlc_text(open="sixty"),                                                  # wrong type
+    ohlc_text(high=[1, 2]),                                                   # wrong type
+    ohlc_text().replace('"open":65000.1', '"open":NaN'),                      # NaN price
+    ohlc_text(low=-5.0),                                                      # negative price
+    ohlc_text(),                                                              # out of order (2020)
+    '{"channel":"book","type":"update","data":[{"symbol":"ETH/USD","bids":[{"price":-1.0,'
+    '"qty":1.0}],"asks":[],"checksum":1,"timestamp":"2020-01-01T00:00:00Z"}]}',  # negative book
+    "[]", "null", '"just a string"', "{}",
+]
+
+
+def test_malformed_messages_are_dropped_and_the_feed_keeps_running(market: Instance) -> None:
+    store = full_stores(market)
+    books = BookStore.attach(market.namespace)
+    try:
+        feed_pid = next(p["pid"] for p in market.supervisor().processes() if p["name"] == "feed")
+        fault(market, send_raw=MALFORMED)
+        bars_advance(store)
+        assert next(p["pid"] for p in market.supervisor().processes()
+                    if p["name"] == "feed") == feed_pid
+        assert_contiguous(store)
+        for pair in store.pairs:
+            window = store.window(pair, store.capacity)
+            assert np.all(np.isfinite(window)) and np.all(window[:, 1:5] > 0)
+            assert np.all(window[:, 2] >= window[:, 3])
+            assert window[0, 0] > 1_700_000_000  # nothing from 2020 got in
+        book = poll(lambda: books.read("ETH/USD"), 5.0, "an ETH/USD book")
+        assert np.all(book.bids[:, 0] > 0)
+        log = (market.home / "logs" / "feed.log").read_text()
+        for reason in ("(json)", "unknown channel 'tradez'", "open is not numeric",
+                       "price is not positive"):
+            assert f"ws dropped a malformed message {reason}" in log or reason in log
+    finally:
+        books.close()
+        store.close()

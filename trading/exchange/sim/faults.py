@@ -12,7 +12,9 @@ changes nothing and gets HTTP 400 (:class:`FaultError`). Faults:
 - ``{"delay_ms": 1500}``: every Kraken REST response (``/0/...``) waits that long, until set to
   0; WebSocket traffic and ``/_sim/*`` are not delayed;
 - ``{"drop_addorder_response": 1}``: the next N AddOrder calls are executed but never answered
-  (the connection stays silent until the client gives up).
+  (the connection stays silent until the client gives up);
+- ``{"send_raw": ["{\"channel\": ...", ...]}``: send these texts as they are to every
+  WebSocket connection now (malformed-input tests of the feed).
 """
 from __future__ import annotations
 
@@ -34,6 +36,12 @@ class Faults:
     reject_error: str = "EAPI:Rate limit exceeded"
     drop_addorder: int = 0
     corrupt: set[str] = field(default_factory=set)
+    raw: list[str] = field(default_factory=list)
+
+    def take_raw(self) -> list[str]:
+        """The texts to send to every WebSocket connection now (consumes them)."""
+        raw, self.raw = self.raw, []
+        return raw
 
     def take_reject(self) -> str | None:
         """The error for this private call, if one is due (consumes one)."""
@@ -73,6 +81,7 @@ class Faults:
             self.delay_ms = body["delay_ms"]
         if "drop_addorder_response" in body:
             self.drop_addorder = int(body["drop_addorder_response"])
+        self.raw.extend(body.get("send_raw", []))
         return bool(body.get("drop_ws"))
 
     def describe(self) -> dict[str, Any]:
@@ -117,6 +126,11 @@ def _check_drop_addorder(value: Any, _symbols: Collection[str]) -> None:
     _count(value, "drop_addorder_response")
 
 
+def _check_raw(value: Any, _symbols: Collection[str]) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FaultError(f"send_raw: expected a list of strings, got {value!r:.60}")
+
+
 _CHECKS = {"drop_ws": _check_drop_ws, "corrupt_checksum": _check_corrupt,
            "reject_private": _check_reject, "delay_ms": _check_delay,
-           "drop_addorder_response": _check_drop_addorder}
+           "drop_addorder_response": _check_drop_addorder, "send_raw": _check_raw}

@@ -79,6 +79,9 @@ class SimServer:
             return web.Response(body=orjson.dumps({"ok": False, "error": msg}), status=400,
                                 content_type="application/json")
         logger.info("fault applied: %s", body, extra={"fields": {"fault": body}})
+        for text in self.faults.take_raw():
+            for conn in list(self.hub.conns):
+                self.hub.send(conn, text)
         dropped = await self.hub.drop_all() if drop_ws else 0
         return web.Response(body=orjson.dumps({"ok": True, "applied": sorted(body),
                                                "ws_dropped": dropped}),
