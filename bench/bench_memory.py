@@ -1,8 +1,9 @@
 """Memory of the running stack: PSS of every program and the total.
 
 Starts a throw-away instance with ``make run`` (own BOT_HOME, namespace and
-ports), lets it run for ``SETTLE_S`` seconds, reads ``/proc/<pid>/smaps_rollup`` of each supervised program (and
-its children) plus supervisord itself, then ``make stop``. PSS splits shared
+ports), lets it run for ``SETTLE_S`` seconds, reads ``/proc/<pid>/smaps_rollup``
+of each supervised program (and its children) plus supervisord itself, then
+``make stop``. PSS splits shared
 pages between the processes that map them, so the total is honest. Budget
 for the finished stack with 8 pairs: 250 MB.
 """
