@@ -14,6 +14,7 @@ TCP_PORTS_USED = 16
 
 def check_rules(cfg: Config) -> None:
     _check_pairs(cfg)
+    _check_strategies(cfg)
     _check_mode(cfg)
     _check_ports(cfg)
 
@@ -25,6 +26,17 @@ def _check_pairs(cfg: Config) -> None:
             raise ConfigError(f"config error: trading.pairs[{i}] = {pair!r} is not allowed: "
                               "expected each pair once, it is listed twice")
         seen.add(pair)
+
+
+def _check_strategies(cfg: Config) -> None:
+    trend = cfg.strategies.trend
+    if trend.fast >= trend.slow:
+        raise ConfigError(f"config error: strategies.trend.fast = {trend.fast} is not allowed: "
+                          f"expected less than strategies.trend.slow ({trend.slow})")
+    if cfg.scanner.window_bars > cfg.trading.bar_capacity:
+        raise ConfigError(f"config error: scanner.window_bars = {cfg.scanner.window_bars} is not "
+                          f"allowed: expected at most trading.bar_capacity "
+                          f"({cfg.trading.bar_capacity})")
 
 
 def _check_mode(cfg: Config) -> None:

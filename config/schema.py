@@ -52,6 +52,68 @@ class Trading(Section):
     scan_interval_seconds: Annotated[float, Meta(ge=1.0, le=3600.0)] = 30.0
 
 
+Period = Annotated[int, Meta(ge=2, le=500)]
+Level = Annotated[float, Meta(ge=0.0, le=100.0)]
+Multiple = Annotated[float, Meta(gt=0.0, le=20.0)]
+
+
+class Trend(Section):
+    """EMA crossover confirmed by ADX."""
+    enabled: bool = True
+    fast: Period = 12
+    slow: Period = 26
+    adx_period: Period = 14
+    adx_min: Level = 25.0
+
+
+class MeanReversion(Section):
+    """Bollinger band touch + RSI extreme."""
+    enabled: bool = True
+    bb_period: Period = 20
+    bb_k: Multiple = 2.0
+    rsi_period: Period = 14
+    rsi_low: Level = 30.0
+    rsi_high: Level = 70.0
+
+
+class Momentum(Section):
+    """RSI thrust through a level + volume burst versus the recent average."""
+    enabled: bool = True
+    rsi_period: Period = 14
+    rsi_thrust: Level = 60.0
+    volume_period: Period = 20
+    volume_burst: Multiple = 2.0
+
+
+class Breakout(Section):
+    """Close through recent swing high/low (support/resistance) on volume."""
+    enabled: bool = True
+    lookback: Period = 20
+    volume_period: Period = 20
+    volume_burst: Multiple = 1.5
+
+
+class Reversal(Section):
+    """Extreme RSI + candle pattern (engulfing, hammer, shooting star)."""
+    enabled: bool = True
+    rsi_period: Period = 14
+    rsi_low: Level = 25.0
+    rsi_high: Level = 75.0
+
+
+class Strategies(Section):
+    trend: Trend = msgspec.field(default_factory=Trend)
+    mean_reversion: MeanReversion = msgspec.field(default_factory=MeanReversion)
+    momentum: Momentum = msgspec.field(default_factory=Momentum)
+    breakout: Breakout = msgspec.field(default_factory=Breakout)
+    reversal: Reversal = msgspec.field(default_factory=Reversal)
+
+
+class Scanner(Section):
+    processes: Annotated[int, Meta(ge=1, le=16)] = 2
+    window_bars: Annotated[int, Meta(ge=50, le=4096)] = 500
+
+
 class Web(Section):
     host: Annotated[str, Meta(min_length=1, max_length=253)] = "127.0.0.1"
     port: Port = 8080
@@ -120,6 +182,8 @@ class Config(Section):
     market: Market = msgspec.field(default_factory=Market)
     sim: Sim = msgspec.field(default_factory=Sim)
     feed: Feed = msgspec.field(default_factory=Feed)
+    strategies: Strategies = msgspec.field(default_factory=Strategies)
+    scanner: Scanner = msgspec.field(default_factory=Scanner)
     risk: Risk = msgspec.field(default_factory=Risk)
     ai: AI = msgspec.field(default_factory=AI)
     telegram: Telegram = msgspec.field(default_factory=Telegram)

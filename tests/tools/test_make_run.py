@@ -178,3 +178,14 @@ def test_make_stop_removes_the_namespace_shared_memory(instance: Instance) -> No
         assert other.shm_segments() == [f"bot.{other.namespace}.bars"]  # another namespace: kept
     finally:
         other.teardown()
+
+
+def test_real_kraken_market_leaves_the_emulator_stopped(instance: Instance) -> None:
+    closed = f"127.0.0.1:{instance.env['BOT__SIM__PORT']}"  # nothing listens there
+    instance.env |= {"BOT__MARKET__SOURCE": "kraken", "BOT__MARKET__REST_URL": f"http://{closed}",
+                     "BOT__MARKET__WS_URL": f"ws://{closed}/v2"}
+    out = instance.make("run")
+    assert out.returncode == 0, out.stdout + out.stderr
+    states = {p["name"]: p["statename"] for p in instance.supervisor().processes()}
+    assert states["exchange-sim"] == "STOPPED"
+    assert states["feed"] == "RUNNING"  # retrying until the exchange answers
