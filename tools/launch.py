@@ -78,7 +78,8 @@ def _in_use(host: str, port: int) -> bool:
 def supervisor_env(cfg: Config, paths: Paths) -> dict[str, str]:
     """The environment supervisord.conf expands (and every program inherits)."""
     return dict(os.environ, BOT_HOME=str(paths.home), BOT_PYTHON=sys.executable,
-                BOT_AUTOSTART_SIM="true" if cfg.market.source == "sim" else "false")
+                BOT_AUTOSTART_SIM="true" if cfg.market.source == "sim" else "false",
+                BOT_SCANNERS=str(cfg.scanner.processes))
 
 
 def start_supervisord(conf: Path, cfg: Config, paths: Paths) -> None:

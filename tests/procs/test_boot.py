@@ -1,6 +1,7 @@
 """Every program refuses a bad config with one line and exit code 2, before touching anything."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -26,6 +27,6 @@ def test_bad_config_exits_2_with_one_line(tmp_path, program: str, override: tupl
     out = subprocess.run([sys.executable, "-m", module], cwd=REPO_ROOT, env=inst.env,
                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert out.returncode == 2
-    assert out.stderr.startswith(f"{program}: config error: {key}")
+    assert re.match(rf"{program}(-\d+)?: config error: {re.escape(key)}", out.stderr), out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()  # nothing was created before the check

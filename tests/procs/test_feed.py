@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 
 import numpy as np
@@ -21,40 +20,10 @@ import websocket
 from shared.bars import BarStore
 from shared.books import BookStore
 from tests.conftest import Instance, poll
+from tests.procs.conftest import fault, full_stores, sim_url
 from trading.exchange.checksum import book_checksum
 
 pytestmark = pytest.mark.slow
-MIN_BARS = 500
-SIM = "bot:exchange-sim"
-
-
-@pytest.fixture
-def market(instance: Instance) -> Iterator[Instance]:
-    instance.env["BOT__SIM__BAR_SECONDS"] = "0.25"
-    out = instance.make("run")
-    assert out.returncode == 0, out.stdout + out.stderr
-    yield instance
-
-
-def sim_url(inst: Instance, path: str) -> str:
-    return f"http://127.0.0.1:{inst.env['BOT__SIM__PORT']}{path}"
-
-
-def fault(inst: Instance, **body: object) -> None:
-    assert requests.post(sim_url(inst, "/_sim/fault"), json=body, timeout=5).status_code == 200
-
-
-def full_stores(inst: Instance) -> BarStore:
-    def ready() -> BarStore | None:
-        try:
-            store = BarStore.attach(inst.namespace)
-        except Exception:
-            return None
-        if all(len(store.window(p, MIN_BARS)) >= MIN_BARS for p in store.pairs):
-            return store
-        store.close()
-        return None
-    return poll(ready, 30.0, "500 bars for every pair")
 
 
 def assert_contiguous(store: BarStore) -> None:

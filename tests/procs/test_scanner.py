@@ -1,0 +1,101 @@
+"""Emulator + feed + 2 scanner processes under supervisord: one signal per bar close.
+
+A collector thread records every ``bar`` and ``signal`` event from the bus. Every bar
+close it saw must get exactly one ``signal`` for the same bar; killing one scanner may
+lose only that scanner's bars while it is down, never the other shard's.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from config import load_config
+from ipc.bus import Subscriber
+from procs.runtime import endpoints_for
+from tests.conftest import Instance, poll
+from trading.scanning.scan import shard
+
+pytestmark = pytest.mark.slow
+
+
+class Collector:
+    """Every (type, pair, bar_ts, arrival) from the bus, in a background thread."""
+
+    def __init__(self, inst: Instance) -> None:
+        bus_out = endpoints_for(load_config(inst.env), inst.paths).bus_out
+        self.sub = Subscriber(bus_out, ["bar.", "signal.", "thought."])
+        self.events: list[tuple[str, str, float, float]] = []
+        self.thoughts: list[str] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            ev = self.sub.recv(0.1)
+            if ev is None:
+                continue
+            if ev.type == "thought":
+                self.thoughts.append(ev.data["text"])
+            else:
+                self.events.append((ev.type, ev.key, float(ev.data["bar_ts"]), time.monotonic()))
+
+    def bars(self, since: float, until: float) -> set[tuple[str, float]]:
+        return {(k, ts) for t, k, ts, at in list(self.events) if t == "bar" and since <= at < until}
+
+    def signals(self) -> Counter[tuple[str, float]]:
+        return Counter((k, ts) for t, k, ts, _ in list(self.events) if t == "signal")
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.sub.close()
+
+
+def scanner_pid(inst: Instance, name: str) -> int:
+    return next(p["pid"] for p in inst.supervisor().processes()
+                if p["name"] == name and p["statename"] == "RUNNING")
+
+
+def test_one_signal_per_bar_close_and_shards_are_independent(market: Instance) -> None:
+    cfg = load_config(market.env)
+    mine, theirs = shard(cfg.trading.pairs, 0, 2), shard(cfg.trading.pairs, 1, 2)
+    col = Collector(market)
+    try:
+        poll(lambda: len(col.signals()) >= 16, 30.0, "signals from both scanners")
+        start = time.monotonic()
+        poll(lambda: time.monotonic() > start + 4, 10.0, "4 s of bars")
+        calm_end = time.monotonic()
+
+        old = scanner_pid(market, "scanner-0")
+        os.kill(old, signal.SIGKILL)
+        down_end = poll(lambda: _restarted(market, old), 10.0, "scanner-0 to come back")
+        after = time.monotonic()
+        poll(lambda: time.monotonic() > after + 4, 10.0, "4 s of bars after the restart")
+        end = time.monotonic()
+        poll(lambda: time.monotonic() > end + 1.5, 5.0, "the last signals")  # in flight
+
+        counts = col.signals()
+        assert max(counts.values()) == 1, "a bar got more than one signal"
+        calm = col.bars(start, calm_end)
+        assert calm and {b[0] for b in calm} == set(cfg.trading.pairs)
+        assert all(counts[b] == 1 for b in calm)
+        other_shard = {b for b in col.bars(start, end) if b[0] in theirs}
+        assert all(counts[b] == 1 for b in other_shard)  # never lost while scanner-0 was down
+        back = {b for b in col.bars(after + 1.0, end) if b[0] in mine}
+        assert back and all(counts[b] == 1 for b in back)
+        assert down_end > calm_end
+        assert any(t.startswith("BTC/USD: ") for t in col.thoughts)
+    finally:
+        col.close()
+
+
+def _restarted(inst: Instance, old_pid: int) -> float | None:
+    procs = {p["name"]: p for p in inst.supervisor().processes()}
+    p = procs["scanner-0"]
+    return time.monotonic() if p["statename"] == "RUNNING" and p["pid"] != old_pid else None

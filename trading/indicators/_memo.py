@@ -1,0 +1,53 @@
+"""A one-entry memo keyed by the *content* of input arrays (private).
+
+Several indicators share expensive intermediate results: ATR, +DI, -DI and ADX all smooth
+the same true range, and the three DM-based ones the same directional movement; hammer,
+shooting star and doji share their candle averages. A strategy usually computes them back
+to back on the same bars, so each shared step keeps its last result and hands it out again
+when called with equal arrays and parameters.
+
+Semantics: the key is a 128-bit hash (xxh3) of each array's bytes plus its length, so an
+array mutated in place -- e.g. a reused buffer refilled from shared memory -- is a miss,
+never a stale hit (a false hit needs a 128-bit collision). Hashing reads the arrays without
+copying them: ~0.2 us per array at 500 bars, ~13 us at 100k. Results are shared, so callers
+must treat them as read-only. One entry per step; thread-safe under the GIL (the entry is
+replaced in one assignment), at worst a miss.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+import numpy as np
+import xxhash
+
+T = TypeVar("T")
+
+
+class LastCall(Generic[T]):
+    """Remembers the result of the last call of one computation."""
+
+    __slots__ = ("_entry",)
+
+    def __init__(self) -> None:
+        self._entry: tuple[tuple[object, ...], T] | None = None
+
+    def get(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """The remembered value when ``key`` equals the last one, else ``compute()``."""
+        entry = self._entry
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        value = compute()
+        self._entry = (key, value)
+        return value
+
+
+def _digest(a: np.ndarray) -> tuple[int, int]:
+    if not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    return a.shape[0], xxhash.xxh3_128_intdigest(a)
+
+
+def key_of(*parts: np.ndarray | int | float) -> tuple[object, ...]:
+    """A memo key: 1-D arrays by length and content hash, numbers as they are."""
+    return tuple(_digest(p) if isinstance(p, np.ndarray) else p for p in parts)

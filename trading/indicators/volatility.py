@@ -1,0 +1,128 @@
+"""Volatility measures, matching TA-Lib 0.8's ``ATR`` and ``BBANDS`` (SMA middle band).
+
+Semantics (TA-Lib's, unstable period 0):
+
+* ``atr(high, low, close, n)``: true range ``max(h - l, |h - c_prev|, |l - c_prev|)`` from
+  bar 1 on; seeded with the mean of the first ``n`` true ranges at index ``n`` (NaN before),
+  then ``atr = (atr * (n - 1) + tr) / n``. It is derived from the smoothed true-range sum
+  the directional indicators use (same recursion, seed difference decaying as
+  ``((n-1)/n)^t``), so ATR and ADX on the same bars smooth the true range once.
+* ``bbands(close, n, k)``: ``(middle + k * sd, middle, middle - k * sd)``: the SMA and the
+  *population* standard deviation (divide by ``n``) of the same window; NaN before index
+  ``n - 1``. The variance is computed around a local shift (every 1024 bars) so it neither
+  cancels catastrophically nor drifts over long series; a flat window gives ~0.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
+
+from trading.indicators import _filters as f
+from trading.indicators._filters import F64, NAN
+from trading.indicators.directional import smoothed
+
+_CHUNK = 1024
+_DOUBT = 1e-9  # relative to the chunk's running sum of squares: ~1e5 x its rounding
+_decay: dict[int, F64] = {}
+
+
+def _decay_powers(n: int) -> F64:
+    """``((n-1)/n) ** k`` for ``k`` up to where it drops below 1e-18 (cached per ``n``)."""
+    pw = _decay.get(n)
+    if pw is None:
+        a = (n - 1.0) / n
+        count = int(np.ceil(-41.5 / np.log(a))) + 1
+        pw = a ** np.arange(count, dtype=np.float64)
+        _decay[n] = pw
+    return pw
+
+
+def atr(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int = 14) -> F64:
+    """Average true range with Wilder smoothing (TA-Lib ``ATR``)."""
+    h, lo, c = f.as_f64(high), f.as_f64(low), f.as_f64(close)
+    f.check_period(n)
+    size = c.shape[0]
+    if size <= n:
+        return f.nans(size)
+    if n == 1:  # TA-Lib: the true range itself
+        return _true_range(h, lo, c)
+    sums, first = smoothed(h, lo, c, n)
+    out = np.empty(size)
+    out[:n] = NAN
+    rest = out[n:]
+    np.divide(sums[0], n, out=rest)
+    pw = _decay_powers(n)[: rest.shape[0]]
+    rest[: pw.shape[0]] += (first / (n * n)) * pw
+    return out
+
+
+def _true_range(h: F64, lo: F64, c: F64) -> F64:
+    out = np.empty(c.shape[0])
+    out[0] = NAN
+    np.maximum(h[1:], c[:-1], out=out[1:])
+    out[1:] -= np.minimum(lo[1:], c[:-1])
+    return out
+
+
+def _shifted_moments(a: F64, n: int) -> tuple[F64, F64]:
+    """Window means and population variances (``len(a) - n + 1`` each) about a local shift.
+
+    The input is cut into chunks of ``_CHUNK`` windows (overlapping by ``n - 1`` values);
+    each chunk is shifted by its first value, and the shifted values and their squares are
+    summed cumulatively *within the chunk*, so the rounding error does not grow with the
+    length of the series. Where a variance is too small for that error (flat stretches,
+    or a level far from the chunk's shift) it is recomputed exactly from its window.
+    """
+    m = a.shape[0] - n + 1
+    chunks = -(-m // _CHUNK)
+    width = min(m, _CHUNK)
+    if chunks == 1:
+        view = a[None, :]
+    else:
+        padded = np.empty(chunks * _CHUNK + n - 1)
+        padded[: a.shape[0]] = a
+        padded[a.shape[0] :] = a[-1]
+        view = sliding_window_view(padded, _CHUNK + n - 1)[::_CHUNK]
+    shift = view[:, :1]
+    sums = np.zeros((2, chunks, width + n))
+    np.subtract(view, shift, out=sums[0, :, 1:])
+    np.multiply(sums[0], sums[0], out=sums[1])
+    np.add.accumulate(sums, axis=2, out=sums)
+    moments = sums[:, :, n:] - sums[:, :, :width]
+    moments /= n
+    mean, var = moments
+    var -= mean * mean
+    mean += shift
+    doubtful = var < _DOUBT * sums[1, :, n:]  # within reach of the cumulative rounding error
+    mean, var = mean.reshape(-1)[:m], var.reshape(-1)[:m]
+    if doubtful.any():
+        _exact_variances(a, n, var, np.flatnonzero(doubtful.reshape(-1)[:m]))
+    return mean, var
+
+
+def _exact_variances(a: F64, n: int, var: F64, where: np.ndarray) -> None:
+    """Two-pass population variance of the windows (ending at ``n - 1 + where``) into ``var``."""
+    windows = sliding_window_view(a, n)[where]
+    windows -= windows.mean(axis=1, keepdims=True)
+    windows *= windows
+    var[where] = windows.mean(axis=1)
+
+
+def bbands(close: ArrayLike, n: int = 20, k: float = 2.0) -> tuple[F64, F64, F64]:
+    """Bollinger bands ``(upper, middle, lower)`` around the SMA (TA-Lib ``BBANDS``)."""
+    a = f.as_f64(close)
+    f.check_period(n)
+    size = a.shape[0]
+    if size < n:
+        return f.nans(size), f.nans(size), f.nans(size)
+    mean, var = _shifted_moments(a, n)
+    np.maximum(var, 0.0, out=var)
+    np.sqrt(var, out=var)
+    var *= k
+    out = np.empty((3, size))
+    out[:, : n - 1] = NAN
+    out[1, n - 1 :] = mean
+    np.add(mean, var, out=out[0, n - 1 :])
+    np.subtract(mean, var, out=out[2, n - 1 :])
+    return out[0], out[1], out[2]
