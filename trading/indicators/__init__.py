@@ -12,9 +12,11 @@ bbands), ``directional`` (plus_di, minus_di, adx), ``volume`` (obv), ``candles``
 docstring states its indicators' exact semantics.
 
 Speed: everything is vectorised; the recursive filters (EMA, Wilder) run in SciPy's C
-``lfilter`` kernel, loaded on first use without importing ``scipy.signal`` (see
-``_filters``). Indicators that share a smoothing step (ATR/+DI/-DI/ADX; hammer, shooting
-star and doji) compute it once per set of bars (see ``_memo``).
+``lfilter`` kernel, loaded on first use without importing ``scipy.signal``, or on long
+series as blocked BLAS matrix products; large temporaries live in reused per-thread
+scratch buffers (see ``_filters``). Indicators that share a smoothing step
+(ATR/+DI/-DI/ADX; hammer, shooting star and doji) compute it once per set of bars (see
+``_memo``).
 
 Caveats: TA-Lib's Python wrapper skips *leading* NaNs before computing; these functions
 do not (a NaN propagates as arithmetic dictates). Periods below TA-Lib's minimum raise

@@ -55,7 +55,9 @@ def _averages(ranges: F64, size: int) -> F64:
     bar ``i - 1`` for bar ``i`` from 11 (last column unused). ``ranges`` = (body, high-low).
     """
     hl = ranges[1]
-    steps = np.zeros((4, size - 10))
+    steps = np.empty((4, size - 10))
+    steps[:2, 0] = 0.0  # unused leading cells, added first by the running sums
+    steps[3, -1] = 0.0  # unused last cell of Near
     steps[:2, 1] = np.add.accumulate(ranges[:, 1:11], axis=1)[:, -1]
     np.subtract(ranges[:, 11 : size - 1], ranges[:, 1 : size - 11], out=steps[:2, 2:])
     steps[2, 0] = np.add.accumulate(hl[:10])[-1]

@@ -26,6 +26,7 @@ from trading.indicators._filters import F64, NAN
 from trading.indicators._memo import LastCall, key_of
 
 _EPS = 1e-14  # TA-Lib's TA_EPSILON
+_TINY = 5e-324  # the smallest positive float64
 _STACK = LastCall[tuple[F64, float]]()
 
 
@@ -36,9 +37,9 @@ def _movement(h: F64, lo: F64, c: F64) -> F64:
     subtraction TA-Lib's ``max(h - l, |h - c_prev|, |l - c_prev|)`` picks, so the same bits.
     """
     m = h.shape[0] - 1
-    rows = np.empty((3, m))
+    rows = f.scratch(f._WORK_A, (3, m))  # only read by the filter: a scratch buffer
     np.maximum(h[1:], c[:-1], out=rows[0])
-    rows[0] -= np.minimum(lo[1:], c[:-1])
+    rows[0] -= np.minimum(lo[1:], c[:-1], out=f.scratch(f._WORK_B, (m,)))
     dm = rows[1:]
     np.subtract(h[1:], h[:-1], out=dm[0])
     np.subtract(lo[:-1], lo[1:], out=dm[1])
@@ -46,7 +47,7 @@ def _movement(h: F64, lo: F64, c: F64) -> F64:
     np.greater(dm[0], dm[1], out=wins[0])
     np.greater(dm[1], dm[0], out=wins[1])
     np.maximum(dm, 0.0, out=dm)
-    dm *= wins
+    np.multiply(dm, wins, out=dm)
     return rows
 
 
@@ -68,10 +69,10 @@ def _di(dm: F64, tr: F64, size: int) -> F64:
     out = np.empty(size)
     out[: size - tr.shape[0]] = NAN
     rest = out[size - tr.shape[0] :]
-    flat = tr <= 0.0
-    np.add(tr, flat, out=rest)
+    np.maximum(tr, _TINY, out=rest)  # a positive divisor; where tr is 0, fixed below
     np.divide(dm, rest, out=rest)
     rest *= 100.0
+    flat = tr <= 0.0
     if flat.any():
         rest[flat] = 0.0
     return out
@@ -112,9 +113,10 @@ def _dx(h: F64, lo: F64, c: F64, n: int) -> tuple[F64, F64]:
     dx = plus - minus
     np.abs(dx, out=dx)
     dx *= 100.0
-    total += ~live
+    np.maximum(total, _TINY, out=total)  # a positive divisor; undefined DX zeroed below
     dx /= total
-    dx *= live
+    if not live.all():
+        dx[~live] = 0.0
     return dx, live
 
 
@@ -131,7 +133,7 @@ def adx(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int = 14) -> F64:
     out[2 * n - 1] = seed
     rest = out[2 * n :]
     if live[n:].all():
-        rest[:] = f.wilder(dx[n:], n, seed)
+        f.wilder(dx[n:], n, seed, rest)
         return out
     steps = np.flatnonzero(live[n:])
     held = np.zeros(rest.shape[0], dtype=np.intp)

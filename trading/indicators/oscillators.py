@@ -21,6 +21,7 @@ from trading.indicators import _filters as f
 from trading.indicators._filters import F64, NAN
 
 _EPS = 1e-14  # TA-Lib's TA_EPSILON
+_TINY = 5e-324  # the smallest positive float64
 
 
 def rsi(close: ArrayLike, n: int = 14) -> F64:
@@ -30,22 +31,25 @@ def rsi(close: ArrayLike, n: int = 14) -> F64:
     size = a.shape[0]
     if size <= n:
         return f.nans(size)
-    moves = np.empty((2, size - 1))
-    gain, loss = moves
-    np.subtract(a[1:], a[:-1], out=loss)
-    np.maximum(loss, 0.0, out=gain)
-    np.subtract(gain, loss, out=loss)  # the loss of a fall, 0 otherwise (TA-Lib's form)
+    # Rows (gain, |change|): Wilder-smoothing |change| gives avg_gain + avg_loss directly
+    # (the same sum up to rounding), so RSI = 100 * avg_gain / that, one pass fewer.
+    moves = f.scratch(f._WORK_A, (2, size - 1))
+    gain, move = moves
+    np.subtract(a[1:], a[:-1], out=move)
+    np.maximum(move, 0.0, out=gain)
+    np.abs(move, out=move)
     seeds = moves[:, :n].sum(axis=1)
     seeds /= n
     avg = f.recursive_rows(1.0 / n, (n - 1.0) / n, moves[:, n:], seeds)
     out = np.empty(size)
     out[:n] = NAN
-    total = float(seeds[0] + seeds[1])
+    total = float(seeds[1])
     out[n] = 100.0 * (seeds[0] / total) if total > 0.0 else 0.0
     rest = out[n + 1 :]
-    np.add(avg[0], avg[1], out=rest)
-    rest += rest <= 0.0  # a zero total has a zero gain: any divisor gives 0
-    np.divide(avg[0], rest, out=rest)
+    # A zero total has a zero gain: any positive divisor gives 0 (and a positive total is
+    # at least the smallest subnormal already).
+    np.maximum(avg[1], _TINY, out=avg[1])
+    np.divide(avg[0], avg[1], out=rest)
     rest *= 100.0
     return out
 
@@ -73,9 +77,10 @@ def _raw_k(h: F64, lo: F64, c: F64, n: int) -> F64:
     hh *= _EPS
     flat = np.abs(span) <= hh
     span /= 100.0
-    span += flat  # any non-zero divisor: the numerator is zeroed below
+    if flat.any():
+        span[flat] = 1.0  # any non-zero divisor: the numerator is zeroed
+        raw[flat] = 0.0
     raw /= span
-    raw *= ~flat
     return raw
 
 
@@ -98,5 +103,5 @@ def stoch(
     out = np.empty((2, size))
     out[:, :lookback] = NAN
     out[0, lookback:] = k[slowd - 1 :]
-    out[1, lookback:] = f.window_means(k, slowd)
+    f.window_means(k, slowd, out[1, lookback:])
     return out[0], out[1]

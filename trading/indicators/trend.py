@@ -33,7 +33,10 @@ def sma(x: ArrayLike, n: int = 30) -> F64:
         return f.nans(size)
     out = np.empty(size)
     out[: n - 1] = NAN
-    out[n - 1 :] = a if n == 1 else f.window_means(a, n)
+    if n == 1:
+        out[:] = a
+    else:
+        f.window_means(a, n, out[n - 1 :])
     return out
 
 
@@ -42,7 +45,7 @@ def _ema_run(a: F64, start: int, n: int, out: F64) -> None:
     k = 2.0 / (n + 1)
     seed = a[start : start + n].sum() / n
     out[0] = seed
-    out[1:] = f.ema(a[start + n :], k, seed)
+    f.ema(a[start + n :], k, seed, out[1:])
 
 
 def ema(x: ArrayLike, n: int = 30) -> F64:
@@ -69,6 +72,10 @@ def _macd_line(a: F64, fast: int, slow: int, out: F64) -> None:
     f0 = a[slow - fast : slow].sum() / fast
     s0 = a[:slow].sum() / slow
     out[0] = f0 - s0
+    rest = a[slow:]
+    if rest.shape[0] >= f._BLOCKED and min(p1, p2) >= 0.5:  # long: the two EMAs by blocks
+        if f.blocked(((k1, p1, f0), (-k2, p2, -s0)), rest, out[1:]) is not None:
+            return
     zi = np.array((p1 * f0 - p2 * s0, -p1 * p2 * (f0 - s0)))
     b = (k1 - k2, k2 * p1 - k1 * p2)
     out[1:] = f.iir(b, (1.0, -(p1 + p2), p1 * p2), a[slow:], zi)
