@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
-from bench.bench_memory import instance_env
 from bench.common import Row, percentile
-from config import REPO_ROOT
+from bench.instance import running_instance
 from shared import shm
 from shared.bars import BarStore
 from shared.books import BookStore
+from shared.errors import StoreError
 from trading.exchange.rest import KrakenREST
 from trading.exchange.ws import parse
 from trading.marketdata.feed import MarketFeed
@@ -72,27 +68,19 @@ def message_to_bar_samples(n_bars: int = BARS) -> list[float]:
 
 
 def startup_seconds() -> float:
-    home = Path(tempfile.mkdtemp(prefix="bf", dir="/tmp"))
-    env = instance_env(home)
-    make = ["make", "-s", "-C", str(REPO_ROOT)]
     t0 = time.monotonic()
-    try:
-        subprocess.run([*make, "run"], env=env, check=True, capture_output=True)
-        deadline = t0 + 60
-        while time.monotonic() < deadline:
+    with running_instance() as (_, env):
+        while time.monotonic() < t0 + 60:
             try:
                 store = BarStore.attach(env["BOT__RUNTIME__NAMESPACE"])
-            except Exception:
-                time.sleep(0.02)
+            except StoreError:
+                time.sleep(0.02)  # polling interval
                 continue
             with store:
                 if all(len(store.window(p, 500)) >= 500 for p in store.pairs):
                     return time.monotonic() - t0
             time.sleep(0.02)
-        return float("nan")
-    finally:
-        subprocess.run([*make, "stop"], env=env, capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+    return float("nan")
 
 
 def run() -> list[Row]:

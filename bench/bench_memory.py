@@ -9,17 +9,11 @@ for the finished stack with 8 pairs: 250 MB.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from bench.common import Row
-from config import REPO_ROOT
+from bench.instance import running_instance
 from tools.supervisor_client import Supervisor
 
 BUDGET_MB = 250.0
@@ -51,26 +45,8 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def instance_env(home: Path) -> dict[str, str]:
-    """Environment of a throw-away instance: own BOT_HOME, namespace and ports."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("BOT")} | {
-        "BOT_HOME": str(home), "BOT_ENV_FILE": str(home / "none.env"),
-        "BOT__RUNTIME__NAMESPACE": "b" + uuid.uuid4().hex[:8],
-        "BOT__WEB__PORT": str(_free_port()), "BOT__SIM__PORT": str(_free_port())}
-
-
 def run() -> list[Row]:
-    home = Path(tempfile.mkdtemp(prefix="bm", dir="/tmp"))
-    env = instance_env(home)
-    make = ["make", "-s", "-C", str(REPO_ROOT)]
-    try:
-        subprocess.run([*make, "run"], env=env, check=True, capture_output=True, text=True)
+    with running_instance() as (home, _):
         time.sleep(SETTLE_S)  # let the feed backfill and the emulator stream: steady state
         sup = Supervisor(home / "run" / "supervisor.sock", home / "run" / "supervisord.pid")
         rows = []
@@ -80,10 +56,7 @@ def run() -> list[Row]:
         supervisord = sup.pid()
         own = pss_kb(supervisord) / 1024 if supervisord else 0.0
         rows.append(Row("memory PSS supervisord", own, "MB"))
-        total = sum(r.value for r in rows)
-        rows.append(Row("memory PSS total", total, "MB",
-                        f"budget {BUDGET_MB:.0f} MB for the finished stack"))
-        return rows
-    finally:
-        subprocess.run([*make, "stop"], env=env, capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+    total = sum(r.value for r in rows)
+    rows.append(Row("memory PSS total", total, "MB",
+                    f"budget {BUDGET_MB:.0f} MB for the finished stack"))
+    return rows

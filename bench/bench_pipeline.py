@@ -7,15 +7,11 @@ scanner, shared-memory window read, five strategies, bus hop back), p50 and p99 
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-from bench.bench_memory import instance_env
 from bench.common import Row, percentile
-from config import REPO_ROOT, Paths, load_config
+from bench.instance import running_instance
+from config import Paths, load_config
 from ipc.bus import Subscriber
 from procs.runtime import endpoints_for
 
@@ -24,13 +20,9 @@ WARMUP_S = 3.0
 
 
 def latencies_ms() -> list[float]:
-    home = Path(tempfile.mkdtemp(prefix="bp", dir="/tmp"))
-    env = instance_env(home) | {"BOT__SIM__BAR_SECONDS": "0.25"}
-    make = ["make", "-s", "-C", str(REPO_ROOT)]
     bars: dict[tuple[str, float], float] = {}
     out: list[float] = []
-    try:
-        subprocess.run([*make, "run"], env=env, check=True, capture_output=True)
+    with running_instance(BOT__SIM__BAR_SECONDS="0.25") as (home, env):
         bus_out = endpoints_for(load_config(env), Paths(home=home)).bus_out
         sub = Subscriber(bus_out, ["bar.", "signal."])
         start = time.monotonic()
@@ -44,10 +36,7 @@ def latencies_ms() -> list[float]:
             elif key in bars:
                 out.append((time.monotonic() - bars.pop(key)) * 1000)
         sub.close()
-        return out
-    finally:
-        subprocess.run([*make, "stop"], env=env, capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+    return out
 
 
 def run() -> list[Row]:
