@@ -38,9 +38,11 @@ class Instance:
     home: Path
     namespace: str
     env: dict[str, str] = field(default_factory=dict)
+    owns_home: bool = False  # a temporary BOT_HOME made by new(): removed by teardown()
 
     @classmethod
     def new(cls, home: Path | None = None, **overrides: str) -> Instance:
+        owns_home = home is None
         home = home or Path(tempfile.mkdtemp(prefix="bt", dir="/tmp"))
         namespace = "t" + uuid.uuid4().hex[:8]
         env = clean_env() | {
@@ -51,7 +53,7 @@ class Instance:
             "BOT__SIM__PORT": str(free_port()),
             "BOT__RUNTIME__HEARTBEAT_SECONDS": "0.2",
         } | overrides
-        return cls(home=home, namespace=namespace, env=env)
+        return cls(home=home, namespace=namespace, env=env, owns_home=owns_home)
 
     @property
     def paths(self) -> Paths:
@@ -76,6 +78,8 @@ class Instance:
         if pid and pid_alive(pid):
             os.kill(pid, 9)
         remove_namespace(self.namespace)
+        if self.owns_home:
+            shutil.rmtree(self.home, ignore_errors=True)
 
 
 @pytest.fixture
@@ -83,4 +87,3 @@ def instance() -> Iterator[Instance]:
     inst = Instance.new()
     yield inst
     inst.teardown()
-    shutil.rmtree(inst.home, ignore_errors=True)
