@@ -139,13 +139,20 @@ def cdl_engulfing(open: ArrayLike, high: ArrayLike, low: ArrayLike, close: Array
     return out
 
 
-def cdl_hammer(open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike) -> I32:
-    """Hammer: small body near the prior low, long lower shadow, tiny upper shadow (+100)."""
+def _prepared(
+    open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike
+) -> tuple[int, _Context | None]:
+    """(length, the shared candle context or None when the input is within the lookback)."""
     o, h, lo, c = _ohlc(open, high, low, close)
     size = c.shape[0]
-    if size <= _LOOKBACK:
+    return size, (_context(o, h, lo, c) if size > _LOOKBACK else None)
+
+
+def cdl_hammer(open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike) -> I32:
+    """Hammer: small body near the prior low, long lower shadow, tiny upper shadow (+100)."""
+    size, x = _prepared(open, high, low, close)
+    if x is None:
         return np.zeros(size, dtype=np.int32)
-    x = _context(o, h, lo, c)
     hit = x.lower > x.body[_LOOKBACK:]
     hit &= x.small
     hit &= x.upper < x.tiny
@@ -157,11 +164,9 @@ def cdl_shooting_star(
     open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike
 ) -> I32:
     """Shooting star: small body gapping up, long upper shadow, tiny lower shadow (-100)."""
-    o, h, lo, c = _ohlc(open, high, low, close)
-    size = c.shape[0]
-    if size <= _LOOKBACK:
+    size, x = _prepared(open, high, low, close)
+    if x is None:
         return np.zeros(size, dtype=np.int32)
-    x = _context(o, h, lo, c)
     hit = x.upper > x.body[_LOOKBACK:]
     hit &= x.small
     hit &= x.lower < x.tiny

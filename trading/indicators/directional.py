@@ -83,22 +83,23 @@ def _inputs(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int) -> tuple[
     return f.as_f64(high), f.as_f64(low), f.as_f64(close)
 
 
-def plus_di(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int = 14) -> F64:
-    """Plus directional indicator (TA-Lib ``PLUS_DI``)."""
+def _directional(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int, row: int) -> F64:
+    """+DI (``row`` 1) or -DI (``row`` 2) from the shared Wilder sums."""
     h, lo, c = _inputs(high, low, close, n)
     if c.shape[0] <= n:
         return f.nans(c.shape[0])
     sums = smoothed(h, lo, c, n)[0]
-    return _di(sums[1], sums[0], c.shape[0])
+    return _di(sums[row], sums[0], c.shape[0])
+
+
+def plus_di(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int = 14) -> F64:
+    """Plus directional indicator (TA-Lib ``PLUS_DI``)."""
+    return _directional(high, low, close, n, 1)
 
 
 def minus_di(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int = 14) -> F64:
     """Minus directional indicator (TA-Lib ``MINUS_DI``)."""
-    h, lo, c = _inputs(high, low, close, n)
-    if c.shape[0] <= n:
-        return f.nans(c.shape[0])
-    sums = smoothed(h, lo, c, n)[0]
-    return _di(sums[2], sums[0], c.shape[0])
+    return _directional(high, low, close, n, 2)
 
 
 def _dx(h: F64, lo: F64, c: F64, n: int) -> tuple[F64, F64]:

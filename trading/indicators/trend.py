@@ -24,15 +24,23 @@ from trading.indicators import _filters as f
 from trading.indicators._filters import F64, NAN
 
 
-def sma(x: ArrayLike, n: int = 30) -> F64:
-    """Simple moving average over ``n`` bars (TA-Lib ``SMA``)."""
+def _prologue(x: ArrayLike, n: int) -> tuple[F64, F64 | None]:
+    """The input as float64 and an output whose warm-up is NaN (None: too short, all NaN)."""
     a = f.as_f64(x)
     f.check_period(n)
     size = a.shape[0]
     if size < n:
-        return f.nans(size)
+        return a, None
     out = np.empty(size)
     out[: n - 1] = NAN
+    return a, out
+
+
+def sma(x: ArrayLike, n: int = 30) -> F64:
+    """Simple moving average over ``n`` bars (TA-Lib ``SMA``)."""
+    a, out = _prologue(x, n)
+    if out is None:
+        return f.nans(a.shape[0])
     if n == 1:
         out[:] = a
     else:
@@ -50,13 +58,9 @@ def _ema_run(a: F64, start: int, n: int, out: F64) -> None:
 
 def ema(x: ArrayLike, n: int = 30) -> F64:
     """Exponential moving average, ``k = 2 / (n + 1)``, SMA-seeded (TA-Lib ``EMA``)."""
-    a = f.as_f64(x)
-    f.check_period(n)
-    size = a.shape[0]
-    if size < n:
-        return f.nans(size)
-    out = np.empty(size)
-    out[: n - 1] = NAN
+    a, out = _prologue(x, n)
+    if out is None:
+        return f.nans(a.shape[0])
     _ema_run(a, 0, n, out[n - 1 :])
     return out
 
