@@ -155,12 +155,37 @@ class Risk(Section):
     stop_atr_multiple: Annotated[float, Meta(gt=0.0, le=20.0)] = 2.0
     trail_atr_multiple: Annotated[float, Meta(gt=0.0, le=20.0)] = 2.0
     breakeven_at_r: Annotated[float, Meta(gt=0.0, le=20.0)] = 1.0
+    kelly_min_trades: Annotated[int, Meta(ge=1, le=10000)] = 20
+    drawdown_halt: Annotated[float, Meta(gt=0.0, le=1.0)] = 0.25
+
+
+class Execution(Section):
+    broker: Literal["paper", "kraken"] = "paper"
+    order_timeout_seconds: Annotated[float, Meta(ge=1.0, le=120.0)] = 10.0
+
+
+Weight = Annotated[float, Meta(ge=0.0, le=10.0)]
+
+
+class Weights(Section):
+    """Base confluence weight of each strategy (adjusted by its realised hit rate)."""
+    trend: Weight = 1.0
+    mean_reversion: Weight = 1.0
+    momentum: Weight = 1.0
+    breakout: Weight = 1.0
+    reversal: Weight = 1.0
 
 
 class AI(Section):
     confluence_threshold: Annotated[int, Meta(ge=1, le=5)] = 3
     min_confidence: Annotated[float, Meta(ge=0.0, le=1.0)] = 0.65
     book_levels: Annotated[int, Meta(ge=1, le=25)] = 10
+    imbalance_confirm: Annotated[float, Meta(ge=0.0, le=1.0)] = 0.1
+    whale_multiple: Annotated[float, Meta(ge=1.5, le=100.0)] = 5.0
+    void_fraction: Annotated[float, Meta(gt=0.0, lt=1.0)] = 0.1
+    spoof_seconds: Annotated[float, Meta(gt=0.0, le=60.0)] = 3.0
+    intent_ttl_seconds: Annotated[float, Meta(ge=0.5, le=60.0)] = 5.0
+    weights: Weights = msgspec.field(default_factory=Weights)
 
 
 class Telegram(Section):
@@ -185,6 +210,7 @@ class Config(Section):
     strategies: Strategies = msgspec.field(default_factory=Strategies)
     scanner: Scanner = msgspec.field(default_factory=Scanner)
     risk: Risk = msgspec.field(default_factory=Risk)
+    execution: Execution = msgspec.field(default_factory=Execution)
     ai: AI = msgspec.field(default_factory=AI)
     telegram: Telegram = msgspec.field(default_factory=Telegram)
 
