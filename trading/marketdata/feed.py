@@ -8,7 +8,8 @@ Semantics:
 - ``on_event`` takes parsed WebSocket v2 events. An ``ohlc`` update with the forming
   bar's ``interval_begin`` replaces the forming bar (visible to readers through
   ``BarStore.forming``); a newer ``interval_begin`` closes the previous bar, which is
-  appended and announced with ``bar.<PAIR>``. A jump of more than one interval is a gap:
+  appended and announced with ``bar.<PAIR>`` (``t_bar``: ``time.monotonic()`` when it was
+  announced, one clock for every process on the machine, for latency). A jump of more than one interval is a gap:
   the pair is backfilled from REST before the new bar is taken. Bars older than the last
   stored one are dropped. Kraken sends candles only on trades, so against the real
   exchange (``wall_clock_close``) a forming bar is also closed by the clock, checked on
@@ -144,7 +145,7 @@ class MarketFeed:
 
     def _announce(self, pair: str, bar: np.ndarray) -> None:
         self.publish("bar", pair, bar_ts=int(bar[0]), close=float(bar[4]),
-                     volume=float(bar[5]), count=self.bars.count(pair))
+                     volume=float(bar[5]), count=self.bars.count(pair), t_bar=time.monotonic())
 
     def _on_book(self, msg: BookMsg) -> None:
         pair = msg.pair

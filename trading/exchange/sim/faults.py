@@ -13,6 +13,9 @@ changes nothing and gets HTTP 400 (:class:`FaultError`). Faults:
   0; WebSocket traffic and ``/_sim/*`` are not delayed;
 - ``{"drop_addorder_response": 1}``: the next N AddOrder calls are executed but never answered
   (the connection stays silent until the client gives up);
+- ``{"regime": {"BTC/USD": "trend_up", ...}}``: from its next bar on, each listed pair's
+  price process stays in that regime (``range``, ``trend_up``, ``trend_down``, ``breakout``,
+  ``crash``) and its book leans with it (scenario tests of strategies and the scorer);
 - ``{"send_raw": ["{\"channel\": ...", ...]}``: send these texts as they are to every
   WebSocket connection now (malformed-input tests of the feed).
 """
@@ -21,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
+
+from trading.exchange.sim.pricepath import REGIMES
 
 MAX_DELAY_MS = 120_000
 
@@ -37,6 +42,12 @@ class Faults:
     drop_addorder: int = 0
     corrupt: set[str] = field(default_factory=set)
     raw: list[str] = field(default_factory=list)
+    regimes: dict[str, str] = field(default_factory=dict)
+
+    def take_regimes(self) -> dict[str, str]:
+        """Pair -> regime to force now (consumes them)."""
+        regimes, self.regimes = self.regimes, {}
+        return regimes
 
     def take_raw(self) -> list[str]:
         """The texts to send to every WebSocket connection now (consumes them)."""
@@ -82,6 +93,7 @@ class Faults:
         if "drop_addorder_response" in body:
             self.drop_addorder = int(body["drop_addorder_response"])
         self.raw.extend(body.get("send_raw", []))
+        self.regimes.update(body.get("regime", {}))
         return bool(body.get("drop_ws"))
 
     def describe(self) -> dict[str, Any]:
@@ -131,6 +143,17 @@ def _check_raw(value: Any, _symbols: Collection[str]) -> None:
         raise FaultError(f"send_raw: expected a list of strings, got {value!r:.60}")
 
 
+def _check_regime(value: Any, symbols: Collection[str]) -> None:
+    if not isinstance(value, dict) or not value:
+        raise FaultError('regime: expected {"PAIR": "range|trend_up|trend_down|breakout|crash"}')
+    for pair, regime in value.items():
+        if pair not in symbols:
+            raise FaultError(f"regime: {pair!r} is not a configured pair")
+        if regime not in REGIMES:
+            raise FaultError(f"regime: {regime!r} is not one of {', '.join(REGIMES)}")
+
+
 _CHECKS = {"drop_ws": _check_drop_ws, "corrupt_checksum": _check_corrupt,
            "reject_private": _check_reject, "delay_ms": _check_delay,
-           "drop_addorder_response": _check_drop_addorder, "send_raw": _check_raw}
+           "drop_addorder_response": _check_drop_addorder, "send_raw": _check_raw,
+           "regime": _check_regime}

@@ -152,6 +152,12 @@ class Market:
     def regime(self, symbol: str) -> str:
         return self.pairs[symbol].process.regime
 
+    def lean(self, symbol: str) -> float:
+        return self.pairs[symbol].process.lean
+
+    def force_regime(self, symbol: str, regime: str) -> None:
+        self.pairs[symbol].process.force(regime)
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Per pair: how often each regime and volume burst started."""
         return {s: dict(pm.process.counts) for s, pm in self.pairs.items()}

@@ -54,7 +54,7 @@ class Book:
         self.voids: list[tuple[str, int, int, float]] = []
         self.events: Counter[str] = Counter()
         self.sim_t: float | None = None
-        self._gap, self._liquidity = 1, 1.0
+        self._gap, self._liquidity, self._lean = 1, 1.0, 0.0
         self._touch = {BID: 0, ASK: 0}
 
     # -- reading ----------------------------------------------------------------------------
@@ -69,8 +69,9 @@ class Book:
         return max(levels) if side == BID else min(levels)
 
     # -- helpers ----------------------------------------------------------------------------
-    def _size(self) -> int:
-        size = self.level_size * self._liquidity * self.rng.lognormvariate(0.0, 0.7)
+    def _size(self, side: str) -> int:
+        tilt = 1.0 + (self._lean if side == BID else -self._lean)
+        size = self.level_size * self._liquidity * tilt * self.rng.lognormvariate(0.0, 0.7)
         return max(1, int(size * self.qscale))
 
     def _in_void(self, side: str, price: int) -> bool:
@@ -82,7 +83,7 @@ class Book:
 
     def _put(self, side: str, price: int) -> None:
         if price > 0 and price not in self.sides[side] and not self._in_void(side, price):
-            self.sides[side][price] = self._size()
+            self.sides[side][price] = self._size(side)
 
     def _away(self, side: str) -> int:
         """A random step away from the touch (negative for bids)."""
@@ -90,8 +91,10 @@ class Book:
         return -step if side == BID else step
 
     # -- one step ---------------------------------------------------------------------------
-    def step(self, mid: float, sim_t: float, activity: float = 1.0) -> None:
-        """Move the book to ``mid`` at market time ``sim_t`` (seconds)."""
+    def step(self, mid: float, sim_t: float, activity: float = 1.0, lean: float = 0.0) -> None:
+        """Move the book to ``mid`` at market time ``sim_t`` (seconds); new levels are
+        ``1 + lean`` (bids) / ``1 - lean`` (asks) times their usual size."""
+        self._lean = max(-0.9, min(0.9, lean))
         dt_bars = 0.0 if self.sim_t is None else max(0.0, sim_t - self.sim_t) / self.interval_s
         self.sim_t = sim_t
         mid_t = mid * self.pscale

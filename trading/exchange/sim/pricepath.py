@@ -37,6 +37,10 @@ REGIMES: dict[str, tuple[float, float, float, tuple[int, int], float]] = {
     BREAKOUT: (0.8, 1.8, 2.5, (5, 20), 0.12),
     CRASH: (-2.0, 3.0, 4.0, (3, 12), 0.03),
 }
+#: How the resting book leans with the regime (-1..1, + = fuller bids): order flow follows
+#: the drift, so a trend's book tilts its way and a range's stays balanced.
+LEAN = {RANGE: 0.0, TREND_UP: 0.4, TREND_DOWN: -0.4, BREAKOUT: 0.5, CRASH: -0.5}
+FORCED_BARS = 1_000_000
 _ALPHA, _BETA, _MAX_H = 0.06, 0.92, 16.0
 _RANGE_PULL, _HOME_PULL = 0.05, 0.0005
 _JUMP_P, _BURST_P = 0.015, 0.012
@@ -79,6 +83,21 @@ class PricePath:
         self.regime, self.regime_left = name, self.rng.randint(lo, hi)
         self.anchor, self.direction = self.price, self.rng.choice((-1, 1))
         self.counts[name] += 1
+
+    def force(self, regime: str) -> None:
+        """Stay in ``regime`` from the next bar on (a test hook: ``/_sim/fault`` ``regime``);
+        a breakout is upwards."""
+        if regime not in REGIMES:
+            raise ValueError(f"unknown regime {regime!r}")
+        self.regime, self.regime_left, self.anchor, self.direction = (
+            regime, FORCED_BARS, self.price, 1)
+        self.counts[regime] += 1
+
+    @property
+    def lean(self) -> float:
+        """The book's tilt for the current regime (see :data:`LEAN`)."""
+        lean = LEAN[self.regime]
+        return lean * self.direction if self.regime == BREAKOUT else lean
 
     def _step_state(self) -> None:
         self.regime_left -= 1

@@ -79,6 +79,8 @@ class SimServer:
             return web.Response(body=orjson.dumps({"ok": False, "error": msg}), status=400,
                                 content_type="application/json")
         logger.info("fault applied: %s", body, extra={"fields": {"fault": body}})
+        for pair, regime in self.faults.take_regimes().items():
+            self.venue.market.force_regime(pair, regime)
         for text in self.faults.take_raw():
             for conn in list(self.hub.conns):
                 self.hub.send(conn, text)

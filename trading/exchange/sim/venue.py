@@ -90,7 +90,7 @@ class Venue:
             depth = watched.get(symbol, 0)
             old_b, old_a = (book.top(BID, depth), book.top(ASK, depth)) if depth else ([], [])
             book.step(self.market.last_price(symbol), self.sim_now,
-                      self.market.activity(symbol))
+                      self.market.activity(symbol), self.market.lean(symbol))
             if depth:
                 steps[symbol] = BookStep(old_b, old_a, book.top(BID, depth), book.top(ASK, depth))
         return steps

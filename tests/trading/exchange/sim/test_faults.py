@@ -15,6 +15,8 @@ SYMBOLS = ["BTC/USD", "ETH/USD"]
     {"reject_private": {"count": 3}}, {"reject_private": {"count": -1, "error": "EAPI:x"}},
     {"reject_private": {"count": 1, "error": "no prefix"}},
     {"delay_ms": -5}, {"delay_ms": 1.5}, {"delay_ms": True}, {"drop_addorder_response": "1"},
+    {"regime": {}}, {"regime": {"DOGE/USD": "range"}}, {"regime": {"BTC/USD": "moon"}},
+    {"regime": "range"},
 ])
 def test_invalid_bodies_raise_and_change_nothing(body: object) -> None:
     faults = Faults()
@@ -38,3 +40,10 @@ def test_faults_apply_and_are_consumed() -> None:
     assert [faults.take_drop_addorder(), faults.take_drop_addorder()] == [True, False]
     faults.apply({"delay_ms": 0, "drop_addorder_response": True}, SYMBOLS)
     assert faults.delay_ms == 0 and faults.drop_addorder == 1
+
+
+def test_regime_fault_is_taken_once() -> None:
+    faults = Faults()
+    faults.apply({"regime": {"BTC/USD": "trend_up", "ETH/USD": "range"}}, SYMBOLS)
+    assert faults.take_regimes() == {"BTC/USD": "trend_up", "ETH/USD": "range"}
+    assert faults.take_regimes() == {}

@@ -109,3 +109,34 @@ def test_a_whale_wall_is_much_bigger_than_its_neighbours() -> None:
             assert book.sides[wall.side][wall.price] > 5 * sizes[len(sizes) // 2]
             return
     pytest.fail("no whale wall in 200 bars")
+
+
+def _imbalance(book: Book, levels: int = 10) -> float:
+    bids = sum(q for _, q in book.top(BID, levels))
+    asks = sum(q for _, q in book.top(ASK, levels))
+    return (bids - asks) / (bids + asks)
+
+
+@pytest.mark.parametrize(("regime", "sign"), [("trend_up", 1), ("trend_down", -1)])
+def test_a_forced_trend_leans_the_book_its_way_and_a_range_does_not(regime: str,
+                                                                     sign: int) -> None:
+    info = PAIRS.pairs["BTC/USD"]
+    market = Market([info], 42, 1, 720, 1_700_000_000)
+    book = Book("BTC/USD", 42, info.pair_decimals, info.lot_decimals, info.bar_volume * 0.08,
+                35, 60)
+    t = float(market.start_ts)
+    means = {}
+    for forced in ("range", regime):
+        market.force_regime("BTC/USD", forced)
+        seen = []
+        for i in range(600):
+            t += 2.0
+            market.advance(t)
+            book.step(market.last_price("BTC/USD"), t, market.activity("BTC/USD"),
+                      market.lean("BTC/USD"))
+            if i >= 300:
+                seen.append(_imbalance(book))
+        assert market.regime("BTC/USD") == forced
+        means[forced] = sum(seen) / len(seen)
+    assert abs(means["range"]) < 0.1
+    assert sign * means[regime] > 0.2
