@@ -185,6 +185,7 @@ class AI(Section):
     void_fraction: Annotated[float, Meta(gt=0.0, lt=1.0)] = 0.1
     spoof_seconds: Annotated[float, Meta(gt=0.0, le=60.0)] = 3.0
     intent_ttl_seconds: Annotated[float, Meta(ge=0.5, le=60.0)] = 5.0
+    signal_memory_bars: Annotated[int, Meta(ge=0, le=50)] = 5
     weights: Weights = msgspec.field(default_factory=Weights)
 
 
