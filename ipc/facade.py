@@ -25,7 +25,7 @@ import zmq
 from ipc.codec import Reply
 from ipc.command import CommandClient
 from ipc.endpoints import Endpoints
-from ipc.messages import CLOSE_ALL, KILL, PAUSE, PING, RESUME, STATUS
+from ipc.messages import AUDIT, CLOSE_ALL, KILL, PAUSE, PING, RESUME, STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +90,8 @@ class Facade:
     def kill(self, source: str, who: str = "") -> Reply:
         """The kill switch: the executor's emergency stop."""
         return self._control(KILL, source, who)
+
+    def audit(self, source: str, who: str, action: str, result: str) -> Reply:
+        """Ask the executor to record ``action`` by ``who`` (e.g. a refused command) in its
+        audit log; the executor is the ledger's only writer."""
+        return self.call(EXECUTOR, AUDIT, source=source, who=who, action=action, result=result)

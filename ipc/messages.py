@@ -47,8 +47,9 @@ PAUSE = "pause"
 RESUME = "resume"
 CLOSE_ALL = "close_all"
 KILL = "kill"
+AUDIT = "audit"   # record a front end's action (e.g. a refused stranger) in the ledger
 
-COMMANDS = (PING, STATUS, PAUSE, RESUME, CLOSE_ALL, KILL)
+COMMANDS = (PING, STATUS, PAUSE, RESUME, CLOSE_ALL, KILL, AUDIT)
 
 # Envelope fields every event body carries; event fields may not reuse these names.
 ENVELOPE_FIELDS = ("v", "type", "ts", "src")

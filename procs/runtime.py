@@ -42,6 +42,8 @@ class Runtime:
     cfg: Config
     paths: Paths
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: What the heartbeat reports as this process's state (set before the first beat).
+    state: Callable[[], str] | None = None
 
     @cached_property
     def endpoints(self) -> Endpoints:
@@ -53,7 +55,7 @@ class Runtime:
 
     @cached_property
     def heartbeat(self) -> Heartbeat:
-        return Heartbeat(self.publisher, self.cfg.runtime.heartbeat_seconds)
+        return Heartbeat(self.publisher, self.cfg.runtime.heartbeat_seconds, self.state)
 
     def close(self) -> None:
         if "heartbeat" in self.__dict__:

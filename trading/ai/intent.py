@@ -23,7 +23,7 @@ from typing import Any
 _NAMESPACE = uuid.UUID("7d3f5a52-5c1e-4b8e-9a57-6f0f5d1d2b11")
 SIDES = ("long", "short")
 FIELDS = ("id", "pair", "side", "price", "stop", "atr", "probability", "confluence",
-          "counted", "strategies", "bar_ts", "ts", "expires", "reasons")
+          "counted", "strategies", "bar_ts", "created", "expires", "reasons")
 
 
 def intent_id(pair: str, side: str, bar_ts: float) -> str:
@@ -44,14 +44,14 @@ class Intent:
     counted: int
     strategies: tuple[str, ...]
     bar_ts: float
-    ts: float
+    created: float       # epoch seconds (the event envelope's ``ts`` is the send time, in ms)
     expires: float
     reasons: tuple[str, ...]
 
     def __post_init__(self) -> None:
         if self.side not in SIDES:
             raise ValueError(f"intent side {self.side!r} is not one of {SIDES}")
-        for name in ("price", "stop", "atr", "bar_ts", "ts", "expires"):
+        for name in ("price", "stop", "atr", "bar_ts", "created", "expires"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ValueError(f"intent {name} {value!r} is not a finite number")

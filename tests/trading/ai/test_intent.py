@@ -12,7 +12,7 @@ def make(**over: object) -> Intent:
     base: dict[str, object] = dict(
         id=intent_id("BTC/USD", "long", 60.0), pair="BTC/USD", side="long", price=100.0,
         stop=98.0, atr=1.0, probability=0.7, confluence=3, counted=5,
-        strategies=("trend", "momentum", "breakout"), bar_ts=60.0, ts=61.0, expires=66.0,
+        strategies=("trend", "momentum", "breakout"), bar_ts=60.0, created=61.0, expires=66.0,
         reasons=("why",))
     return Intent(**(base | over))  # type: ignore[arg-type]
 
@@ -51,3 +51,11 @@ def test_from_dict_names_missing_fields() -> None:
 
 def test_expiry() -> None:
     assert not make().expired(65.9) and make().expired(66.0)
+
+
+def test_intent_body_is_a_valid_event_regression_ts_clashed_with_the_envelope() -> None:
+    """The scorer crashed publishing its first intent: a field named ``ts`` clashed."""
+    from ipc.codec import decode, encode
+
+    frames = encode("intent", "scorer", "BTC/USD", **make().to_dict(), t_bar=1.5)
+    assert Intent.from_dict(decode(frames).data) == make()

@@ -93,8 +93,13 @@ class Book:
     # -- one step ---------------------------------------------------------------------------
     def step(self, mid: float, sim_t: float, activity: float = 1.0, lean: float = 0.0) -> None:
         """Move the book to ``mid`` at market time ``sim_t`` (seconds); new levels are
-        ``1 + lean`` (bids) / ``1 - lean`` (asks) times their usual size."""
-        self._lean = max(-0.9, min(0.9, lean))
+        ``1 + lean`` (bids) / ``1 - lean`` (asks) times their usual size, and when the lean
+        changes the resting levels are resized at once (makers reposition with the regime)."""
+        lean = max(-0.9, min(0.9, lean))
+        if lean != self._lean:
+            self._rescale(BID, (1.0 + lean) / (1.0 + self._lean))
+            self._rescale(ASK, (1.0 - lean) / (1.0 - self._lean))
+            self._lean = lean
         dt_bars = 0.0 if self.sim_t is None else max(0.0, sim_t - self.sim_t) / self.interval_s
         self.sim_t = sim_t
         mid_t = mid * self.pscale
@@ -113,6 +118,12 @@ class Book:
         self._maybe_start_features(dt_bars, sim_t)
         for side in (BID, ASK):
             self._fill_deep(side)
+
+    def _rescale(self, side: str, factor: float) -> None:
+        levels = self.sides[side]
+        for price, qty in levels.items():
+            if not self._protected(side, price):
+                levels[price] = max(1, round(qty * factor))
 
     def _expire(self, sim_t: float, bid_t: int, ask_t: int) -> None:
         self.voids = [v for v in self.voids if v[3] > sim_t]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 SUBSTEPS = 12
 
 RANGE, TREND_UP, TREND_DOWN = "range", "trend_up", "trend_down"
-BREAKOUT, CRASH = "breakout", "crash"
+BREAKOUT, CRASH, RALLY = "breakout", "crash", "rally"
 #: regime -> (drift in units of sigma per bar, vol multiplier, volume multiplier,
 #:            duration range in bars, weight when picking the next regime)
 REGIMES: dict[str, tuple[float, float, float, tuple[int, int], float]] = {
@@ -36,10 +36,11 @@ REGIMES: dict[str, tuple[float, float, float, tuple[int, int], float]] = {
     TREND_DOWN: (-0.15, 1.0, 1.1, (40, 240), 0.20),
     BREAKOUT: (0.8, 1.8, 2.5, (5, 20), 0.12),
     CRASH: (-2.0, 3.0, 4.0, (3, 12), 0.03),
+    RALLY: (1.5, 0.6, 4.0, (5, 15), 0.0),   # a clean, steep rise: only ever forced (tests)
 }
 #: How the resting book leans with the regime (-1..1, + = fuller bids): order flow follows
 #: the drift, so a trend's book tilts its way and a range's stays balanced.
-LEAN = {RANGE: 0.0, TREND_UP: 0.4, TREND_DOWN: -0.4, BREAKOUT: 0.5, CRASH: -0.5}
+LEAN = {RANGE: 0.0, TREND_UP: 0.4, TREND_DOWN: -0.4, BREAKOUT: 0.5, CRASH: -0.5, RALLY: 0.8}
 FORCED_BARS = 1_000_000
 _ALPHA, _BETA, _MAX_H = 0.06, 0.92, 16.0
 _RANGE_PULL, _HOME_PULL = 0.05, 0.0005
