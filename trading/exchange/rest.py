@@ -176,6 +176,17 @@ class KrakenREST:
         data = {"txid": ",".join(ids), "trades": _flag(trades), "userref": userref}
         return dict(self.transport.private("QueryOrders", _present(data)))
 
+    def trades_history(self, start: int | float | str | None = None,
+                       end: int | float | str | None = None,
+                       ofs: int | None = None) -> dict[str, dict[str, Any]]:
+        """One page (Kraken: at most 50, newest first) of the account's trades: trade id ->
+        Kraken's record (``ordertxid``, ``pair``, ``time``, ``type``, ``price``, ``cost``,
+        ``fee``, ``vol``...). ``start``/``end``: Unix seconds or a trade id (exclusive);
+        ``ofs``: result offset for paging. Counts +2 on Kraken's REST counter."""
+        data = {"start": start, "end": end, "ofs": ofs}
+        result = self.transport.private("TradesHistory", _present(data))
+        return dict(result.get("trades") or {})
+
 
 def _present(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}

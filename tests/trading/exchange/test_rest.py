@@ -192,3 +192,27 @@ def test_amounts_are_exact(double: KrakenDouble, tmp_path: Path) -> None:
     assert (sent["volume"], sent["price"]) == ("0.1", "37500")
     with pytest.raises(ValueError):
         rest.add_order("XBTUSD", "buy", "limit", "NaN", price="1")
+
+
+TRADES_HISTORY = """{"error": [], "result": {"count": 2, "trades": {
+ "THVRQM-33VKH-UCI7BS": {"ordertxid": "OQCLML-BW3P3-BUCMWZ", "postxid": "TKH2SE-M7IF5-CFI7LT",
+  "pair": "XXBTZUSD", "time": 1688667796.8802, "type": "buy", "ordertype": "market",
+  "price": "30010.00000", "cost": "600.20000", "fee": "1.56052", "vol": "0.02000000",
+  "margin": "0.00000", "misc": "", "trade_id": 40274859, "maker": false},
+ "TCWJEG-FL4SZ-3FKGH6": {"ordertxid": "OQCLML-BW3P3-BUCMWZ", "postxid": "TKH2SE-M7IF5-CFI7LT",
+  "pair": "XXBTZUSD", "time": 1688667769.6396, "type": "buy", "ordertype": "market",
+  "price": "30010.10000", "cost": "300.10100", "fee": "0.78026", "vol": "0.01000000",
+  "margin": "0.00000", "misc": "", "trade_id": 39482674, "maker": false}}}}"""
+
+
+def test_trades_history_pages_by_start_and_ofs(double: KrakenDouble, tmp_path: Path) -> None:
+    double.route("/0/private/TradesHistory", (OK, TRADES_HISTORY))
+    rest = client(double, tmp_path)
+    trades = rest.trades_history(start=1688667700, ofs=50)
+    assert list(trades) == ["THVRQM-33VKH-UCI7BS", "TCWJEG-FL4SZ-3FKGH6"]
+    assert trades["TCWJEG-FL4SZ-3FKGH6"]["vol"] == "0.01000000"
+    sent = body(double.seen[-1].body)
+    assert sent == {"nonce": sent["nonce"], "start": "1688667700", "ofs": "50"}
+    assert double.seen[-1].sign_ok
+    rest.trades_history()
+    assert set(body(double.seen[-1].body)) == {"nonce"}
