@@ -11,7 +11,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,10 +35,14 @@ def instance_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_instance(**extra: str) -> Iterator[tuple[Path, dict[str, str]]]:
+def running_instance(setup: Callable[[Path], None] | None = None,
+                     **extra: str) -> Iterator[tuple[Path, dict[str, str]]]:
+    """``setup(home)`` runs before ``make run`` (e.g. to put a model in place)."""
     home = Path(tempfile.mkdtemp(prefix="bi", dir="/tmp"))
     env = instance_env(home, **extra)
     try:
+        if setup is not None:
+            setup(home)
         subprocess.run([*MAKE, "run"], env=env, check=True, capture_output=True)
         yield home, env
     finally:

@@ -63,7 +63,7 @@ def publish_model_status(rt: Runtime, predictor: Predictor) -> None:
 def publish_decision(rt: Runtime, d: Decision, t_bar: float | None) -> None:
     if d.intent is not None:
         rt.publisher.publish(messages.INTENT, d.pair, **d.intent.to_dict(), t_bar=t_bar)
-    rt.publisher.publish(messages.THOUGHT, d.pair, text=d.thought)
+    rt.publisher.publish(messages.THOUGHT, d.pair, text=d.thought, bar_ts=d.bar_ts)
 
 
 class Loop:
