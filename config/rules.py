@@ -43,6 +43,14 @@ def _check_mode(cfg: Config) -> None:
     if cfg.app.mode == "live" and cfg.market.source != "kraken":
         raise ConfigError(f"config error: app.mode = 'live' is not allowed with market.source = "
                           f"{cfg.market.source!r}: expected market.source: kraken for live trading")
+    if cfg.app.mode == "live" and cfg.execution.broker != "kraken":
+        raise ConfigError("config error: app.mode = 'live' is not allowed with execution.broker "
+                          "= 'paper': expected execution.broker: kraken for live trading")
+    if cfg.app.mode == "paper" and cfg.execution.broker == "kraken" \
+            and cfg.market.source == "kraken":
+        raise ConfigError("config error: execution.broker = 'kraken' is not allowed with "
+                          "market.source = 'kraken' in app.mode = 'paper': real orders need "
+                          "app.mode: live (and BOT_LIVE_CONFIRM=yes)")
 
 
 def _check_ports(cfg: Config) -> None:

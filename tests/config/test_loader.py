@@ -129,6 +129,20 @@ def test_live_needs_kraken_market(tmp_path: Path) -> None:
     assert "app.mode = 'live'" in text and "market.source" in text
 
 
+def test_live_needs_the_kraken_broker(tmp_path: Path) -> None:
+    text = error_of(env(tmp_path, BOT__APP__MODE="live", BOT__MARKET__SOURCE="kraken"))
+    assert "execution.broker = 'paper'" in text and "kraken for live trading" in text
+
+
+def test_real_orders_need_live_mode(tmp_path: Path) -> None:
+    text = error_of(env(tmp_path, BOT__EXECUTION__BROKER="kraken", BOT__MARKET__SOURCE="kraken"))
+    assert "execution.broker = 'kraken'" in text and "app.mode: live" in text
+
+
+def test_kraken_broker_against_the_emulator_is_allowed(tmp_path: Path) -> None:
+    assert load_config(env(tmp_path, BOT__EXECUTION__BROKER="kraken")).execution.broker == "kraken"
+
+
 def test_sim_and_web_port_clash(tmp_path: Path) -> None:
     assert "sim.port = 8080" in error_of(env(tmp_path, BOT__SIM__PORT="8080"))
 
