@@ -196,6 +196,8 @@ class Telegram(Section):
         "https://api.telegram.org"
     )
     allowed_chat_ids: tuple[int, ...] = ()
+    allowed_user_ids: tuple[int, ...] = ()
+    daily_summary_utc: Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "20:00"
 
 
 class Config(Section):

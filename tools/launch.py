@@ -22,6 +22,7 @@ from typing import Any
 
 from config import Config, ConfigError, Paths
 from tools.supervisor_client import Supervisor
+from web.token import TokenError, ensure_token
 
 TAIL_LINES = 20
 POLL_S = 0.2
@@ -82,7 +83,17 @@ def supervisor_env(cfg: Config, paths: Paths) -> dict[str, str]:
                 BOT_SCANNERS=str(cfg.scanner.processes))
 
 
+def prepare_token(cfg: Config, paths: Paths) -> None:
+    """Create the dashboard token (unless ``web.token`` is set) before any program starts,
+    so ``make run`` can print the dashboard link and the ``web`` program finds the same one."""
+    try:
+        ensure_token(paths, cfg)
+    except (TokenError, OSError) as err:
+        raise LaunchError(str(err)) from None
+
+
 def start_supervisord(conf: Path, cfg: Config, paths: Paths) -> None:
+    prepare_token(cfg, paths)
     proc = subprocess.run([sys.executable, "-m", "supervisor.supervisord", "-c", str(conf)],
                           env=supervisor_env(cfg, paths), cwd=conf.parent, capture_output=True,
                           text=True)
@@ -144,13 +155,9 @@ def print_programs(sup: Supervisor) -> None:
 def dashboard_line(cfg: Config, paths: Paths, sup: Supervisor) -> str:
     if not any(p["name"] == "web" for p in sup.processes()):
         return "dashboard: not part of this build yet"
-    token = cfg.web.token or _read_token(paths.home / "web.token")
+    try:
+        token = ensure_token(paths, cfg)
+    except (TokenError, OSError):
+        token = ""
     suffix = f"/#token={token}" if token else "/"
     return f"dashboard: http://{cfg.web.host}:{cfg.web.port}{suffix}"
-
-
-def _read_token(path: Path) -> str:
-    try:
-        return path.read_text().strip()
-    except OSError:
-        return ""

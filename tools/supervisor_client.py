@@ -54,6 +54,13 @@ class Supervisor:
     def configs(self) -> list[dict[str, Any]]:
         return self._proxy().supervisor.getAllConfigInfo()
 
+    def stop(self, name: str) -> None:
+        """Stop one program (``name`` as supervisorctl shows it inside the group, e.g. scorer)."""
+        self._proxy().supervisor.stopProcess(f"bot:{name}")
+
+    def start(self, name: str) -> None:
+        self._proxy().supervisor.startProcess(f"bot:{name}")
+
     def shutdown(self) -> None:
         self._proxy().supervisor.shutdown()
 
