@@ -7,6 +7,11 @@ memory, and publishes ``signal.<PAIR>`` (every strategy's result) and a ``though
 summarising them; every ``trading.scan_interval_seconds`` it also scans any owned pair
 whose newest bar it has not scanned (a lost event). Waits for the feed's BarStore to
 exist before it starts.
+
+Bars of all pairs close at the same moment, so their events arrive in a burst: on an
+event the scanner also takes the bar events already waiting (without waiting for more)
+and scans those pairs together (``Scanner.scans``: one indicator call for all windows of
+one length), publishing each pair's result as soon as it is computed.
 """
 from __future__ import annotations
 
@@ -43,18 +48,26 @@ def publish(rt: Runtime, scan: Scan) -> None:
     rt.publisher.publish(messages.THOUGHT, scan.pair, text=scan.thought)
 
 
+def waiting(sub: Subscriber, first: str, most: int) -> list[str]:
+    """``first`` and the pairs of the bar events already waiting (up to ``most`` more),
+    without blocking."""
+    pairs = [first]
+    while len(pairs) <= most and (event := sub.recv(0)) is not None:
+        pairs.append(event.key)
+    return pairs
+
+
 def loop(rt: Runtime, scanner: Scanner, sub: Subscriber) -> None:
     next_sweep = time.monotonic() + rt.cfg.trading.scan_interval_seconds
     while not rt.stopping.is_set():
         event = sub.recv(RECV_S)
-        if event is not None and event.key in scanner.scanned:
-            if (scan := scanner.on_bar(event.key)) is not None:
+        if event is not None:
+            for scan in scanner.scans(waiting(sub, event.key, len(scanner.pairs))):
                 publish(rt, scan)
         if time.monotonic() >= next_sweep:
             next_sweep += rt.cfg.trading.scan_interval_seconds
-            for pair in scanner.due():
-                if (scan := scanner.on_bar(pair)) is not None:
-                    publish(rt, scan)
+            for scan in scanner.scans(scanner.due()):
+                publish(rt, scan)
         rt.heartbeat.maybe_beat()
 
 

@@ -12,9 +12,9 @@ model the scorer runs on confluence alone and says so in its thoughts, its heart
 and a ``model.status`` event. Strategy weights follow each strategy's recent closed trades
 in the ledger (read-only, every ``RECORDS_EVERY_S``) once there are any.
 
-Latency: the feed stamps each bar event with ``t_bar`` (``time.monotonic()``, one clock for
-every process on the machine); the scanner carries it into the signal and this process
-into the intent, so the executor (or a benchmark) can measure bar close -> intent.
+Latency: each thought carries its bar's ``bar_ts``, so a subscriber that stamps the
+``bar.<PAIR>`` event and the scorer's thought / intent for the same bar measures bar close
+-> decision -> intent across the processes (``bench/bench_intent.py``).
 """
 from __future__ import annotations
 
@@ -60,9 +60,9 @@ def publish_model_status(rt: Runtime, predictor: Predictor) -> None:
                          runtime=s.runtime, error=s.error, text=s.text)
 
 
-def publish_decision(rt: Runtime, d: Decision, t_bar: float | None) -> None:
+def publish_decision(rt: Runtime, d: Decision) -> None:
     if d.intent is not None:
-        rt.publisher.publish(messages.INTENT, d.pair, **d.intent.to_dict(), t_bar=t_bar)
+        rt.publisher.publish(messages.INTENT, d.pair, **d.intent.to_dict())
     rt.publisher.publish(messages.THOUGHT, d.pair, text=d.thought, bar_ts=d.bar_ts)
 
 
@@ -110,7 +110,7 @@ class Loop:
             logger.warning("%s", err)
             return
         if decision is not None:
-            publish_decision(self.rt, decision, event.data.get("t_bar"))
+            publish_decision(self.rt, decision)
 
     def run(self, sub: Subscriber) -> None:
         self._model(forced=False)

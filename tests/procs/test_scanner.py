@@ -1,8 +1,9 @@
 """Emulator + feed + 2 scanner processes under supervisord: one signal per bar close.
 
 A collector thread records every ``bar`` and ``signal`` event from the bus. Every bar
-close it saw must get exactly one ``signal`` for the same bar; killing one scanner may
-lose only that scanner's bars while it is down, never the other shard's.
+close it saw must get exactly one ``signal`` for the same bar (the scanners take the bar
+events that arrive together as one batch); killing one scanner may lose only that
+scanner's bars while it is down, never the other shard's.
 """
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ import signal
 import threading
 import time
 from collections import Counter
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from config import load_config
 from ipc.bus import Subscriber
 from procs.runtime import endpoints_for
+from procs.scanner import waiting
 from tests.conftest import Instance, poll
 from trading.scanning.scan import shard
 
@@ -99,3 +103,21 @@ def _restarted(inst: Instance, old_pid: int) -> float | None:
     procs = {p["name"]: p for p in inst.supervisor().processes()}
     p = procs["scanner-0"]
     return time.monotonic() if p["statename"] == "RUNNING" and p["pid"] != old_pid else None
+
+
+class Queued:
+    """A subscriber stand-in whose events are already waiting."""
+
+    def __init__(self, *keys: str) -> None:
+        self.events = [SimpleNamespace(key=k) for k in keys]
+
+    def recv(self, timeout_s: float | None = None) -> Any:
+        assert timeout_s == 0  # never waits for more
+        return self.events.pop(0) if self.events else None
+
+
+def test_waiting_takes_the_queued_bar_events_without_blocking() -> None:
+    sub = Queued("B/USD", "C/USD", "D/USD")
+    assert waiting(sub, "A/USD", 2) == ["A/USD", "B/USD", "C/USD"]  # type: ignore[arg-type]
+    assert waiting(sub, "E/USD", 5) == ["E/USD", "D/USD"]  # type: ignore[arg-type]
+    assert waiting(sub, "F/USD", 5) == ["F/USD"]  # type: ignore[arg-type]

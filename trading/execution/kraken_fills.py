@@ -47,8 +47,10 @@ def _fill(cl_ord_id: str, pair: str, trade_id: str, rec: Mapping[str, Any]) -> F
         return None
     if qty <= 0 or price <= 0 or fee < 0 or when < 0:
         return None
+    cost = _dec(rec.get("cost"))
     return Fill(fill_id=trade_id, pair=pair, side=str(side), qty=qty, price=price, fee=fee,
-                ts=int((when * 1000).to_integral_value()), cl_ord_id=cl_ord_id)
+                ts=int((when * 1000).to_integral_value()), cl_ord_id=cl_ord_id,
+                cost=cost if cost is not None and cost > 0 else None)
 
 
 def fills_for(cl_ord_id: str, pair: str, trade_ids: Iterable[str],

@@ -175,8 +175,10 @@ class Ledger(OrderWrites, LedgerReader):
         qty = to_decimal(fill.qty, f"fill {fill.fill_id} qty", positive=True)
         price = to_decimal(fill.price, f"fill {fill.fill_id} price", positive=True)
         fee = to_decimal(fill.fee, f"fill {fill.fill_id} fee", non_negative=True)
+        cost = qty * price if fill.cost is None else \
+            to_decimal(fill.cost, f"fill {fill.fill_id} cost", positive=True)
         with self._tx() as conn:
-            return ledger_book.apply_fill(conn, fill, qty, price, fee)
+            return ledger_book.apply_fill(conn, fill, qty, price, fee, cost)
 
     def set_stop(self, pair: str, stop: Any, ts: int | None = None) -> bool:
         """Raise the open position's stop; ``False`` if unchanged. A lower stop is an error."""

@@ -141,8 +141,9 @@ def _add_to_day(conn: sqlite3.Connection, ts: int, realised: Decimal, fee: Decim
 
 
 def apply_fill(conn: sqlite3.Connection, fill: Fill, qty: Decimal, price: Decimal,
-               fee: Decimal) -> bool:
-    """Book ``fill`` (already validated; ``qty/price/fee`` are its Decimals). See module doc."""
+               fee: Decimal, cost: Decimal) -> bool:
+    """Book ``fill`` (already validated; ``qty/price/fee/cost`` are its Decimals; ``cost``
+    is what the exchange moved in the quote currency). See module doc."""
     old = conn.execute("SELECT * FROM fills WHERE fill_id = ?", (fill.fill_id,)).fetchone()
     if old is not None:
         if _same_fill(old, fill, qty, price):
@@ -160,19 +161,19 @@ def apply_fill(conn: sqlite3.Connection, fill: Fill, qty: Decimal, price: Decima
     pos = conn.execute("SELECT * FROM positions WHERE pair = ? AND state = ?",
                        (fill.pair, PositionState.OPEN)).fetchone()
     if fill.side == "buy":
-        book, realised = ledger_math.buy(_book_of(pos), qty, price, fee)
+        book, realised = ledger_math.buy(_book_of(pos), qty, cost, fee)
         seed = _seed(pos, order)
     else:
         if pos is None:
             raise LedgerError(f"sell fill {fill.fill_id}: no open {fill.pair} position "
                               "(spot is long-only)")
-        book, realised = ledger_math.sell(_book_of(pos), qty, price, fee, fill.pair)
+        book, realised = ledger_math.sell(_book_of(pos), qty, cost, fee, fill.pair)
         seed = {}
     position_id = _write_position(conn, pos, fill.pair, book, seed, fill.ts)
     conn.execute("INSERT INTO fills (fill_id, cl_ord_id, position_id, pair, side, qty, price, "
-                 "fee, realised, ts) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                 "cost, fee, realised, ts) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                  (fill.fill_id, fill.cl_ord_id, position_id, fill.pair, fill.side, dec_str(qty),
-                  dec_str(price), dec_str(fee), dec_str(realised), fill.ts))
+                  dec_str(price), dec_str(cost), dec_str(fee), dec_str(realised), fill.ts))
     if order is not None:
         _advance_order(conn, order, qty, fill.ts)
     if book.qty == 0:

@@ -55,27 +55,26 @@ def ratio(a: Decimal, b: Decimal) -> Decimal:
         return (a / b).quantize(QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
-def buy(book: Book, qty: Decimal, price: Decimal, fee: Decimal) -> tuple[Book, Decimal]:
-    """The book after a buy fill, and the fill's realised P&L (``-fee``)."""
+def buy(book: Book, qty: Decimal, value: Decimal, fee: Decimal) -> tuple[Book, Decimal]:
+    """The book after a buy fill costing ``value`` (quote), and its realised P&L (``-fee``)."""
     with localcontext() as ctx:
         ctx.prec = _PREC
-        value = qty * price
         new = replace(book, qty=book.qty + qty, cost=book.cost + value,
                       entry_qty=book.entry_qty + qty, entry_cost=book.entry_cost + value,
                       realised=book.realised - fee, fees=book.fees + fee)
         return new, -fee
 
 
-def sell(book: Book, qty: Decimal, price: Decimal, fee: Decimal,
+def sell(book: Book, qty: Decimal, proceeds: Decimal, fee: Decimal,
          pair: str = "") -> tuple[Book, Decimal]:
-    """The book after a sell fill, and the fill's realised P&L net of its fee."""
+    """The book after a sell fill bringing ``proceeds`` (quote), and its realised P&L net of
+    its fee."""
     if qty > book.qty:
         raise LedgerError(f"sell of {qty} {pair} exceeds the position of {book.qty} "
                           "(spot is long-only)")
     with localcontext() as ctx:
         ctx.prec = _PREC
         removed = book.cost if qty == book.qty else ratio(book.cost * qty, book.qty)
-        proceeds = qty * price
         realised = proceeds - removed - fee
         new = replace(book, qty=book.qty - qty, cost=book.cost - removed,
                       exit_qty=book.exit_qty + qty, exit_proceeds=book.exit_proceeds + proceeds,

@@ -74,7 +74,7 @@ def fill_from_row(r: sqlite3.Row) -> Fill:
     return Fill(fill_id=r["fill_id"], pair=r["pair"], side=r["side"], qty=Decimal(r["qty"]),
                 price=Decimal(r["price"]), fee=Decimal(r["fee"]), ts=r["ts"],
                 cl_ord_id=r["cl_ord_id"], realised=Decimal(r["realised"]),
-                position_id=r["position_id"])
+                position_id=r["position_id"], cost=Decimal(r["cost"]))
 
 
 def lock_from_row(r: sqlite3.Row) -> RiskLock:

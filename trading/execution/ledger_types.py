@@ -118,6 +118,7 @@ class Fill:
     cl_ord_id: str | None = None
     realised: Decimal | None = None
     position_id: int | None = None
+    cost: Number | None = None     # the exchange's cost (quote); None: qty x price, exactly
 
 
 @dataclass(frozen=True)

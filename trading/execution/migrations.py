@@ -101,6 +101,7 @@ _V1 = (
         side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
         qty TEXT NOT NULL,
         price TEXT NOT NULL,
+        cost TEXT NOT NULL,
         fee TEXT NOT NULL,
         realised TEXT NOT NULL,
         ts INTEGER NOT NULL)""",

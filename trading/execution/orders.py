@@ -28,6 +28,7 @@ from trading.execution.broker import (
     OrderRequest,
     OrderResult,
 )
+from trading.execution.crashpoints import crash_point
 from trading.execution.ledger import Ledger
 from trading.execution.ledger_types import NewOrder, Order
 from trading.execution.states import OrderState
@@ -45,6 +46,7 @@ class OrderDesk:
         if not self.ledger.record_order_pending(order):
             logger.warning("order %s already recorded: not sent again", order.cl_ord_id)
             return None
+        crash_point("after_record")
         request = OrderRequest(order.cl_ord_id, order.pair, order.side, Decimal(str(order.qty)),
                                order.purpose)
         try:
@@ -53,6 +55,7 @@ class OrderDesk:
             self.ledger.update_order(order.cl_ord_id, OrderState.UNKNOWN, reason=str(err))
             logger.warning("order %s outcome unknown (%s): querying", order.cl_ord_id, err)
             return self.resolve(order.cl_ord_id, OrderState.UNKNOWN)
+        crash_point("after_send")
         self.record(result)
         return result
 

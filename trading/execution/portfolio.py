@@ -76,8 +76,8 @@ def paper_balances(ledger: LedgerReader, quote: str, start: Decimal,
     """Every asset's paper balance from the starting quote balance and all fills."""
     balances = {quote: start}
     for f in ledger.fills(limit=ALL_FILLS):
-        qty, cost, fee = Decimal(str(f.qty)), Decimal(str(f.qty)) * Decimal(str(f.price)), \
-            Decimal(str(f.fee))
+        qty, fee = Decimal(str(f.qty)), Decimal(str(f.fee))
+        cost = Decimal(str(f.cost)) if f.cost is not None else qty * Decimal(str(f.price))
         base = base_of[f.pair]
         sign = 1 if f.side == "buy" else -1
         balances[base] = balances.get(base, Decimal(0)) + sign * qty

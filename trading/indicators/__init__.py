@@ -7,6 +7,13 @@ settings) puts them. Values agree with TA-Lib to within ``1e-6 * max(1, |value|)
 are replayed in TA-Lib's order so flat stretches and zero-volume bars fall the same way.
 TA-Lib itself is only a test oracle (``requirements-dev.txt``), never imported here.
 
+Stacks: every function also takes 2-D ``(pairs, bars)`` stacks (time on the last axis,
+all inputs of one shape) and computes all rows in one call, returning stacks of the same
+shape (tuples of them for ``bbands``, ``macd``, ``stoch``). Row ``i`` of a result is bit
+for bit the 1-D result for row ``i`` -- so all of the above holds row by row -- at a
+fraction of the per-call cost of one call per row (see ``_rows``). More than two
+dimensions, or inputs of different shapes, raise a one-line ``ValueError``.
+
 Modules: ``trend`` (sma, ema, macd), ``oscillators`` (rsi, stoch), ``volatility`` (atr,
 bbands), ``directional`` (plus_di, minus_di, adx), ``volume`` (obv), ``candles``; each
 docstring states its indicators' exact semantics.
@@ -16,7 +23,7 @@ Speed: everything is vectorised; the recursive filters (EMA, Wilder) run in SciP
 series as blocked BLAS matrix products; large temporaries live in reused per-thread
 scratch buffers (see ``_filters``). Indicators that share a smoothing step
 (ATR/+DI/-DI/ADX; hammer, shooting star and doji) compute it once per set of bars (see
-``_memo``).
+``_memo``), for a single series or a whole stack alike.
 
 Caveats: TA-Lib's Python wrapper skips *leading* NaNs before computing; these functions
 do not (a NaN propagates as arithmetic dictates). Periods below TA-Lib's minimum raise

@@ -1,25 +1,23 @@
-"""Private numeric kernels shared by the indicator modules.
+"""Private recursive-filter kernels and scratch buffers shared by the indicator modules.
 
 Semantics first: the kernels work on float64 arrays the public functions have already
-converted, and they trust their arguments (no validation, no copies they can avoid).
+converted (2-D row stacks, see ``_rows``), and they trust their arguments (no validation,
+no copies they can avoid).
 
-* ``recursive(b0, a1, x, y0)`` runs ``y[i] = b0 * x[i] + a1 * y[i-1]`` from ``y[-1] = y0``
-  at C speed (``recursive_rows`` on each row of a 2-D array; ``iir`` for any order). EMA
-  and Wilder smoothing are this filter; it agrees with TA-Lib's own loop to ~1e-15
-  relative, not bit for bit (TA-Lib 0.8 uses fused multiply-adds there). ``lfilter``'s
-  loop costs about 5 ns per value -- TA-Lib's about 2 -- so series of 8192 values or more
-  (with ``a1 >= 0.5``) go through ``blocked`` instead: blocks of 16 values as BLAS
-  matrix products plus a carry per block, about 2.5 ns per value (it falls back to the loop
-  when the input is not all finite, keeping NaN propagation exactly the loop's).
-* ``window_sums`` / ``window_means`` for moving windows: differences of one running sum
-  for short series (up to 4096 values), power-of-two partial sums beyond (no running
-  total, so no error growing with the length). Where TA-Lib's running-sum *bits* matter
-  (the candle averages compared with ``<``), the callers replay its additions in its
-  order instead (see ``candles``).
+* ``recursive_rows(b0, a1, x, y0)`` runs ``y[i] = b0 * x[i] + a1 * y[i-1]`` along each row
+  (last axis) of ``x``, row ``r`` from ``y[-1] = y0[r]``, at C speed (``recursive`` on one 1-D
+  series; ``iir`` for any order); ``wilder`` and ``ema`` are this filter. It agrees with
+  TA-Lib's own loop to ~1e-15 relative, not bit for bit (TA-Lib 0.8 uses fused
+  multiply-adds there). ``lfilter``'s loop costs about 5 ns per value -- TA-Lib's about 2
+  -- so rows of 8192 values or more (with ``a1 >= 0.5``) go one at a time through
+  ``blocked`` instead: blocks of 16 values as BLAS matrix products plus a carry per
+  block, about 2.5 ns per value (it falls back to the loop when the row is not all
+  finite, keeping NaN propagation exactly the loop's). A row is filtered by the same
+  arithmetic whatever the other rows of its stack, so it gets the bits it gets alone.
 * ``scratch(slot, shape)``: per-thread work buffers reused from call to call for large
   temporaries (a fresh 800 kB array costs ~200 page faults on first write). The pool
   keeps up to six buffers per thread that computed on long series (about 10 MB at 100k
-  bars); results are never scratch.
+  bars); results are never scratch. Moving-window sums are in ``_windows``.
 
 Caveat, import cost: the filter is SciPy's C ``lfilter`` kernel. Importing
 ``scipy.signal`` costs about 0.6 s and 51 MB of private memory (x86-64, Python 3.11), so
@@ -38,24 +36,13 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
 NAN = float("nan")
 
-_F64 = np.dtype(np.float64)
 _kernel: Callable[..., Any] | None = None
-
-
-def as_f64(x: ArrayLike) -> F64:
-    """``x`` as a float64 1-D array (no copy when it already is one)."""
-    if type(x) is np.ndarray and x.dtype == _F64 and x.ndim == 1:
-        return x
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim != 1:
-        raise ValueError(f"expected a 1-D array, got shape {a.shape}")
-    return a
 
 
 def check_period(n: int, least: int = 1) -> None:
@@ -64,9 +51,9 @@ def check_period(n: int, least: int = 1) -> None:
         raise ValueError(f"period must be >= {least}, got {n}")
 
 
-def nans(size: int) -> F64:
+def nans(shape: tuple[int, ...]) -> F64:
     """An all-NaN float64 array."""
-    return np.full(size, NAN)
+    return np.full(shape, NAN)
 
 
 def _sigtools_kernel() -> Callable[..., Any]:
@@ -149,14 +136,36 @@ def recursive(b0: float, a1: float, x: F64, y0: float, out: F64 | None = None) -
     return out
 
 
-def recursive_rows(b0: float, a1: float, x: F64, y0: F64) -> F64:
-    """:func:`recursive` on each row of 2-D ``x``, row ``r`` starting from ``y0[r]``."""
-    if x.shape[1] >= _BLOCKED and a1 >= 0.5 and x.strides[1] == 8:
+def recursive_rows(b0: float, a1: float, x: F64, y0: F64, out: F64 | None = None) -> F64:
+    """:func:`recursive` along each row (last axis) of ``x``, row ``i`` from ``y0[i]``
+    (``y0`` shaped as ``x`` without its last axis); into ``out`` (shaped as ``x``, not
+    overlapping it) when given, else a fresh array. Long rows go one at a time through
+    :func:`recursive` (the blocked products), short ones through one ``lfilter`` call."""
+    if x.shape[-1] >= _BLOCKED and a1 >= 0.5:
+        if out is None:
+            out = np.empty(x.shape)
+        for i in np.ndindex(x.shape[:-1]):
+            recursive(b0, a1, x[i], float(y0[i]), out[i])
+        return out
+    y = iir((b0,), (1.0, -a1), x, (a1 * y0)[..., None])
+    if out is None:
+        return y
+    out[...] = y
+    return out
+
+
+def continued(b0: float, a1: float, x: F64, y0: F64) -> F64:
+    """``y[..., 0] = y0`` and then :func:`recursive_rows` of ``x[..., 1:]`` from ``y0``: the
+    seed and its continuation in one array. ``x[..., 0]`` is a placeholder, overwritten
+    with 0: ``lfilter`` started from state ``y0`` then yields exactly ``y0`` there, and
+    from there the very products and sums of :func:`recursive_rows` (same bits)."""
+    if x.shape[-1] - 1 >= _BLOCKED and a1 >= 0.5:
         out = np.empty(x.shape)
-        if all(blocked(((b0, a1, float(y0[r])),), x[r], out[r]) is not None
-               for r in range(x.shape[0])):
-            return out
-    return iir((b0,), (1.0, -a1), x, (a1 * y0)[:, None])
+        out[..., 0] = y0
+        recursive_rows(b0, a1, x[..., 1:], y0, out[..., 1:])
+        return out
+    x[..., 0] = 0.0
+    return iir((b0,), (1.0, -a1), x, np.asarray(y0)[..., None])
 
 
 # Long series: first-order recursions in blocks of _BLOCK values, as a matrix product.
@@ -239,85 +248,14 @@ def blocked(terms: tuple[tuple[float, float, float], ...], x: F64, out: F64) -> 
     return out
 
 
-def wilder(x: F64, n: int, y0: float, out: F64 | None = None) -> F64:
-    """Wilder's average ``y = (y_prev * (n - 1) + x) / n`` continuing from ``y0``."""
-    return recursive(1.0 / n, (n - 1.0) / n, x, y0, out)
+def wilder(x: F64, n: int, y0: F64, out: F64 | None = None) -> F64:
+    """Wilder's average ``y = (y_prev * (n - 1) + x) / n`` along each row, from ``y0``."""
+    return recursive_rows(1.0 / n, (n - 1.0) / n, x, y0, out)
 
 
-def ema(x: F64, k: float, y0: float, out: F64 | None = None) -> F64:
-    """Exponential average ``y = y_prev + k * (x - y_prev)`` continuing from ``y0``."""
-    return recursive(k, 1.0 - k, x, y0, out)
-
-
-def window_sums(x: F64, n: int, out: F64 | None = None) -> F64:
-    """Sums of each ``n``-window along the last axis of ``x`` (``len - n + 1`` values each),
-    into ``out`` when given (it must not overlap ``x``), else into a fresh array.
-
-    ``n <= 4``: shifted slices added. Up to ``_SHORT`` values: differences of one running
-    sum (fewest calls). Longer: windows of 1, 2, 4, ... values built by doubling (in up to
-    three scratch buffers), each ``n``-window the sum of the power-of-two blocks that tile
-    it (binary digits of ``n``): ``log2(n)`` plus ``popcount(n) - 1`` passes and no
-    running total, so no rounding error growing with the length of the series.
-    """
-    m = x.shape[-1] - n + 1
-    if out is None:
-        out = np.empty(x.shape[:-1] + (m,))
-    if n <= 4:  # a few shifted slices
-        if n == 1:
-            np.copyto(out, x)
-        else:
-            np.add(x[..., :m], x[..., 1 : m + 1], out=out)
-        for lag in range(2, n):
-            out += x[..., lag : lag + m]
-        return out
-    if x.shape[-1] <= _SHORT:
-        # Short series: fewer calls win. Differences of one running sum, whose rounding
-        # error (~eps * len / n relative) stays negligible at these lengths.
-        c = np.add.accumulate(x, axis=-1)
-        out[..., 0] = c[..., n - 1]
-        np.subtract(c[..., n:], c[..., : m - 1], out=out[..., 1:])
-        return out
-    return _doubling_sums(x, n, m, out)
-
-
-def _doubling_sums(x: F64, n: int, m: int, out: F64) -> F64:
-    """:func:`window_sums` by doubling. The first block waits (``pending``) to be added to
-    the second straight into ``out``, saving a copy; the doublings then rotate through
-    three buffers so as not to overwrite it."""
-    bufs = [scratch(_SUM_A, x.shape), scratch(_SUM_B, x.shape), None]
-    cur, cur_i, width, offset = x, -1, 1, 0
-    pending, pending_i, started = None, -1, False
-    while True:
-        if n & width:
-            block = cur[..., offset : offset + m]
-            if started:
-                out += block
-            elif pending is None:
-                pending, pending_i = block, cur_i
-            else:
-                np.add(pending, block, out=out)
-                pending, pending_i, started = None, -1, True
-            offset += width
-        if 2 * width > n:
-            break
-        length = cur.shape[-1] - width
-        nxt_i = next(i for i in range(3) if i != cur_i and i != pending_i)
-        if bufs[nxt_i] is None:
-            bufs[nxt_i] = scratch(_SUM_C, x.shape)
-        nxt = bufs[nxt_i][..., :length]  # type: ignore[index]
-        np.add(cur[..., width:], cur[..., :length], out=nxt)
-        cur, cur_i = nxt, nxt_i
-        width *= 2
-    if pending is not None:
-        np.copyto(out, pending)
-    return out
-
-
-def window_means(x: F64, n: int, out: F64 | None = None) -> F64:
-    """Means of each ``n``-window of ``x`` (``len(x) - n + 1`` values, ``len(x) >= n``)."""
-    out = window_sums(x, n, out)
-    out /= n
-    return out
+def ema(x: F64, k: float, y0: F64, out: F64 | None = None) -> F64:
+    """Exponential average ``y = y_prev + k * (x - y_prev)`` along each row, from ``y0``."""
+    return recursive_rows(k, 1.0 - k, x, y0, out)
 
 
 # Scratch buffers. A fresh array of 100k values costs ~200 page faults the first time it
@@ -325,7 +263,6 @@ def window_means(x: F64, n: int, out: F64 | None = None) -> F64:
 # in per-thread buffers reused from call to call (slot numbers below, one per role that
 # can be live at the same time). Results handed to callers are never scratch.
 _SUM_A, _SUM_B, _SUM_C, _WORK_A, _WORK_B, _WORK_C = range(6)
-_SHORT = 4096  # window_sums: a running sum up to this length, doubling beyond
 _POOLED = 8192  # smaller temporaries come from malloc's free lists anyway
 _POOL_MAX = 1 << 22  # values; larger ones are not kept (32 MB per buffer)
 _local = _thread._local()  # threading.local, without importing threading (0.5 ms)

@@ -12,6 +12,9 @@ Semantics (TA-Lib's, unstable period 0):
   before index ``slow + signal - 2`` (33 for the defaults) although the line exists
   earlier. ``fast`` and ``slow`` are swapped if given the wrong way round, as TA-Lib does.
 
+Each takes a 1-D series or a 2-D ``(pairs, bars)`` stack, computing every row in one call
+(see ``_rows``); row ``i`` of a stack's result is exactly the result for row ``i`` alone.
+
 Caveats: a NaN inside the input poisons every later EMA/MACD value (TA-Lib's as well);
 TA-Lib's Python wrapper skips *leading* NaNs, these functions do not.
 """
@@ -21,47 +24,42 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from trading.indicators import _filters as f
+from trading.indicators import _rows
 from trading.indicators._filters import F64, NAN
-
-
-def _prologue(x: ArrayLike, n: int) -> tuple[F64, F64 | None]:
-    """The input as float64 and an output whose warm-up is NaN (None: too short, all NaN)."""
-    a = f.as_f64(x)
-    f.check_period(n)
-    size = a.shape[0]
-    if size < n:
-        return a, None
-    out = np.empty(size)
-    out[: n - 1] = NAN
-    return a, out
+from trading.indicators._windows import window_means
 
 
 def sma(x: ArrayLike, n: int = 30) -> F64:
     """Simple moving average over ``n`` bars (TA-Lib ``SMA``)."""
-    a, out = _prologue(x, n)
-    if out is None:
-        return f.nans(a.shape[0])
-    if n == 1:
-        out[:] = a
-    else:
-        f.window_means(a, n, out[n - 1 :])
+    a = _rows.array(x)
+    f.check_period(n)
+    if a.shape[-1] < n:
+        return f.nans(a.shape)
+    out = np.empty(a.shape)
+    for rs in _rows.blocks(a):
+        window_means(a[rs], n, out[rs])
+    out[..., : n - 1] = NAN
     return out
 
 
 def _ema_run(a: F64, start: int, n: int, out: F64) -> None:
-    """Write into ``out`` the EMA of ``a[start:]`` seeded by the SMA of its first ``n`` values."""
+    """Write into ``out`` the EMA of each row of ``a[..., start:]``, seeded by the SMA of
+    its first ``n`` values."""
     k = 2.0 / (n + 1)
-    seed = a[start : start + n].sum() / n
-    out[0] = seed
-    f.ema(a[start + n :], k, seed, out[1:])
+    seed = a[..., start : start + n].sum(axis=-1) / n
+    out[..., 0] = seed
+    f.ema(a[..., start + n :], k, seed, out[..., 1:])
 
 
 def ema(x: ArrayLike, n: int = 30) -> F64:
     """Exponential moving average, ``k = 2 / (n + 1)``, SMA-seeded (TA-Lib ``EMA``)."""
-    a, out = _prologue(x, n)
-    if out is None:
-        return f.nans(a.shape[0])
-    _ema_run(a, 0, n, out[n - 1 :])
+    a = _rows.array(x)
+    f.check_period(n)
+    if a.shape[-1] < n:
+        return f.nans(a.shape)
+    out = np.empty(a.shape)
+    out[..., : n - 1] = NAN
+    _ema_run(a, 0, n, out[..., n - 1 :])
     return out
 
 
@@ -70,38 +68,46 @@ def _macd_line(a: F64, fast: int, slow: int, out: F64) -> None:
 
     The difference of two first-order EMAs is a second-order filter of the input, run from
     both seeds at once: poles ``p = 1 - k`` of each EMA, state set to their free response.
+    Long rows go one at a time through the blocked products (the two EMAs, summed).
     """
     k1, k2 = 2.0 / (fast + 1), 2.0 / (slow + 1)
     p1, p2 = 1.0 - k1, 1.0 - k2
-    f0 = a[slow - fast : slow].sum() / fast
-    s0 = a[:slow].sum() / slow
-    out[0] = f0 - s0
-    rest = a[slow:]
-    if rest.shape[0] >= f._BLOCKED and min(p1, p2) >= 0.5:  # long: the two EMAs by blocks
-        if f.blocked(((k1, p1, f0), (-k2, p2, -s0)), rest, out[1:]) is not None:
-            return
-    zi = np.array((p1 * f0 - p2 * s0, -p1 * p2 * (f0 - s0)))
+    f0 = a[..., slow - fast : slow].sum(axis=-1) / fast
+    s0 = a[..., :slow].sum(axis=-1) / slow
+    out[..., 0] = f0 - s0
+    rest = a[..., slow:]
     b = (k1 - k2, k2 * p1 - k1 * p2)
-    out[1:] = f.iir(b, (1.0, -(p1 + p2), p1 * p2), a[slow:], zi)
+    coefs = (1.0, -(p1 + p2), p1 * p2)
+    zi = np.empty(a.shape[:-1] + (2,))
+    zi[..., 0] = p1 * f0 - p2 * s0
+    zi[..., 1] = -p1 * p2 * (f0 - s0)
+    if rest.shape[-1] < f._BLOCKED or min(p1, p2) < 0.5:
+        out[..., 1:] = f.iir(b, coefs, rest, zi)
+        return
+    for i in np.ndindex(a.shape[:-1]):  # long rows: the two EMAs by blocks, else the loop
+        terms = ((k1, p1, float(f0[i])), (-k2, p2, -float(s0[i])))
+        if f.blocked(terms, rest[i], out[i][1:]) is None:
+            out[i][1:] = f.iir(b, coefs, rest[i], zi[i])
 
 
 def macd(
     close: ArrayLike, fast: int = 12, slow: int = 26, signal: int = 9
 ) -> tuple[F64, F64, F64]:
     """MACD line, signal line and histogram (TA-Lib ``MACD``, with its own EMA seeding)."""
-    a = f.as_f64(close)
+    a = _rows.array(close)
     f.check_period(min(fast, slow, signal))
-    size = a.shape[0]
+    size = a.shape[-1]
     if slow < fast:
         fast, slow = slow, fast
     lookback = slow + signal - 2
+    out = np.empty((3, *a.shape))
     if size <= lookback:
-        return f.nans(size), f.nans(size), f.nans(size)
-    line = np.empty(size - slow + 1)
+        out[...] = NAN
+        return out[0], out[1], out[2]
+    line = np.empty(a.shape[:-1] + (size - slow + 1,))
     _macd_line(a, fast, slow, line)
-    out = np.empty((3, size))
-    out[:, :lookback] = NAN
-    out[0, lookback:] = line[signal - 1 :]
-    _ema_run(line, 0, signal, out[1, lookback:])
-    np.subtract(out[0, lookback:], out[1, lookback:], out=out[2, lookback:])
+    out[..., :lookback] = NAN
+    out[0, ..., lookback:] = line[..., signal - 1 :]
+    _ema_run(line, 0, signal, out[1, ..., lookback:])
+    np.subtract(out[0, ..., lookback:], out[1, ..., lookback:], out=out[2, ..., lookback:])
     return out[0], out[1], out[2]

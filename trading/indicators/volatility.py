@@ -12,6 +12,10 @@ Semantics (TA-Lib's, unstable period 0):
   ``n - 1``. The variance comes from per-window sums (no running total, so no drift over
   long series) of values shifted by a local level (every 1024 bars); windows where it
   would still cancel catastrophically are recomputed exactly, so a flat window gives 0.
+
+Both take 1-D series or 2-D ``(pairs, bars)`` stacks, computing every row in one call (see
+``_rows``; a stack of rows longer than 1024 windows goes row by row); row ``i`` of a stack's
+result is exactly the result for row ``i`` alone.
 """
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
 from trading.indicators import _filters as f
+from trading.indicators import _rows
 from trading.indicators._filters import F64, NAN
+from trading.indicators._windows import window_sums
 from trading.indicators.directional import smoothed
 
 _CHUNK = 1024
@@ -41,39 +47,61 @@ def _decay_powers(n: int) -> F64:
 
 def atr(high: ArrayLike, low: ArrayLike, close: ArrayLike, n: int = 14) -> F64:
     """Average true range with Wilder smoothing (TA-Lib ``ATR``)."""
-    h, lo, c = f.as_f64(high), f.as_f64(low), f.as_f64(close)
+    h, lo, c = _rows.arrays(high, low, close)
     f.check_period(n)
-    size = c.shape[0]
-    if size <= n:
-        return f.nans(size)
+    if c.shape[-1] <= n:
+        return f.nans(c.shape)
     if n == 1:  # TA-Lib: the true range itself
         return _true_range(h, lo, c)
-    sums, first = smoothed(h, lo, c, n)
-    out = np.empty(size)
-    out[:n] = NAN
-    rest = out[n:]
+    smooth = smoothed(h, lo, c, n)
+    sums, first = smooth.sums, smooth.first
+    out = np.empty(c.shape)
+    out[..., :n] = NAN
+    rest = out[..., n:]
     np.divide(sums[0], n, out=rest)
-    pw = _decay_powers(n)[: rest.shape[0]]
-    rest[: pw.shape[0]] += (first / (n * n)) * pw
+    pw = _decay_powers(n)[: rest.shape[-1]]
+    rest[..., : pw.shape[0]] += (first / (n * n))[..., None] * pw
     return out
 
 
 def _true_range(h: F64, lo: F64, c: F64) -> F64:
-    out = np.empty(c.shape[0])
-    out[0] = NAN
-    np.maximum(h[1:], c[:-1], out=out[1:])
-    out[1:] -= np.minimum(lo[1:], c[:-1])
+    out = np.empty(c.shape)
+    out[..., 0] = NAN
+    np.maximum(h[..., 1:], c[..., :-1], out=out[..., 1:])
+    out[..., 1:] -= np.minimum(lo[..., 1:], c[..., :-1])
     return out
+
+
+def _short_moments(a: F64, n: int, middle: F64, temp: F64) -> F64:
+    """:func:`_shifted_moments` for rows of at most ``_CHUNK`` windows, all rows at once,
+    each row shifted by its first value; arrays shaped as ``a`` (C-contiguous), valid
+    from column ``n - 1`` (the variances' columns before it are zeroed)."""
+    shift = a[..., :1]
+    pre = f.scratch(f._WORK_A, (2, *a.shape))
+    np.subtract(a, shift, out=pre[0])
+    np.multiply(pre[0], pre[0], out=pre[1])
+    moments = window_sums(pre, n, f.scratch(f._WORK_B, (2, *a.shape)))
+    moments[..., : n - 1] = 0.0  # the warm-up: no window, so no doubt and no square root
+    moments /= n
+    mean, var = moments
+    limit = np.multiply(var, _DOUBT, out=temp)
+    var -= np.multiply(mean, mean, out=pre[0])
+    doubtful = var < limit
+    np.add(mean, shift, out=middle)
+    if doubtful.any():
+        _exact_variances(a, n, var, np.nonzero(doubtful))
+    return var
 
 
 def _shifted_moments(a: F64, n: int, middle: F64, temp: F64) -> F64:
     """Window means (into ``middle``) and population variances (returned, in a scratch
-    buffer; never negative), ``len(a) - n + 1`` each, about a local shift; ``temp`` is a
-    work array of the same length (overwritten).
+    buffer; never negative), ``len(a) - n + 1`` each, about a local shift, for one 1-D
+    row longer than ``_CHUNK`` windows; ``temp`` is a work array of the same length
+    (overwritten).
 
     The input is cut into chunks of ``_CHUNK`` windows (overlapping by ``n - 1`` values);
     each chunk is shifted by its first value, and the shifted values and their squares are
-    summed per window with :func:`_filters.window_sums` (no running total, so the rounding
+    summed per window with :func:`_windows.window_sums` (no running total, so the rounding
     error does not grow with the length of the series). Where a variance is too small for
     that error (flat stretches, or a level far from the chunk's shift) it is recomputed
     exactly from its window.
@@ -81,21 +109,6 @@ def _shifted_moments(a: F64, n: int, middle: F64, temp: F64) -> F64:
     size = a.shape[0]
     m = size - n + 1
     chunks = -(-m // _CHUNK)
-    if chunks == 1:
-        shift = a[0]
-        pre = f.scratch(f._WORK_A, (2, size))
-        np.subtract(a, shift, out=pre[0])
-        np.multiply(pre[0], pre[0], out=pre[1])
-        moments = f.window_sums(pre, n, f.scratch(f._WORK_B, (2, m)))
-        moments /= n
-        mean, var = moments
-        limit = np.multiply(var, _DOUBT, out=temp)
-        var -= np.multiply(mean, mean, out=pre[0, :m])
-        doubtful = var < limit
-        np.add(mean, shift, out=middle)
-        if doubtful.any():
-            _exact_variances(a, n, var, np.flatnonzero(doubtful))
-        return var
     padded = f.scratch(f._WORK_C, (chunks * _CHUNK + n - 1,))
     padded[:size] = a
     padded[size:] = a[-1]
@@ -109,9 +122,9 @@ def _shifted_moments(a: F64, n: int, middle: F64, temp: F64) -> F64:
     # the same passes chunk by chunk.
     flat = pre.reshape(-1)
     sums = f.scratch(f._WORK_B, pre.shape)
-    f.window_sums(flat, n, sums.reshape(-1)[: flat.shape[0] - n + 1])
+    window_sums(flat, n, sums.reshape(-1))
     moments = f.scratch(f._WORK_C, (2, chunks, _CHUNK))  # ``padded`` is no longer needed
-    np.divide(sums[:, :, :_CHUNK], n, out=moments)
+    np.divide(sums[:, :, n - 1 :], n, out=moments)
     mean, var = moments.reshape(2, -1)[:, :m]
     limit = np.multiply(var, _DOUBT, out=temp)  # of the mean square, before the subtraction
     var -= np.multiply(mean, mean, out=pre.reshape(-1)[:m])
@@ -120,31 +133,42 @@ def _shifted_moments(a: F64, n: int, middle: F64, temp: F64) -> F64:
     np.add(moments[0, :-1], shift[:-1], out=middle[:cut].reshape(chunks - 1, _CHUNK))
     np.add(moments[0, -1, : m - cut], shift[-1, 0], out=middle[cut:])
     if doubtful.any():
-        _exact_variances(a, n, var, np.flatnonzero(doubtful))
+        _exact_variances(a, n, var, (np.flatnonzero(doubtful) + (n - 1),), n - 1)
     return var
 
 
-def _exact_variances(a: F64, n: int, var: F64, where: np.ndarray) -> None:
-    """Two-pass population variance of the windows (ending at ``n - 1 + where``) into ``var``."""
-    windows = sliding_window_view(a, n)[where]
+def _exact_variances(a: F64, n: int, var: F64, where: tuple[np.ndarray, ...],
+                     lag: int = 0) -> None:
+    """Two-pass population variances of the windows of ``a`` ending at ``where`` (indices
+    of ``a``, as from ``np.nonzero``) into ``var`` at ``where`` shifted back by ``lag``."""
+    ends = where[-1] - (n - 1)
+    windows = sliding_window_view(a, n, axis=-1)[(*where[:-1], ends)]
     windows -= windows.mean(axis=1, keepdims=True)
     windows *= windows
-    var[where] = windows.mean(axis=1)
+    var[(*where[:-1], where[-1] - lag)] = windows.mean(axis=1)
 
 
 def bbands(close: ArrayLike, n: int = 20, k: float = 2.0) -> tuple[F64, F64, F64]:
     """Bollinger bands ``(upper, middle, lower)`` around the SMA (TA-Lib ``BBANDS``)."""
-    a = f.as_f64(close)
+    a = _rows.array(close)
     f.check_period(n)
-    size = a.shape[0]
-    if size < n:
-        return f.nans(size), f.nans(size), f.nans(size)
-    out = np.empty((3, size))
-    out[:, : n - 1] = NAN
-    upper, middle, lower = out[:, n - 1 :]
-    var = _shifted_moments(a, n, middle, lower)
+    size = a.shape[-1]
+    out = np.empty((3, *a.shape))
+    if size - n + 1 > _CHUNK:
+        for i in np.ndindex(a.shape[:-1]):
+            upper, middle, lower = (band[i][n - 1 :] for band in out)
+            _bands(_shifted_moments(a[i], n, middle, lower), k, upper, middle, lower)
+    elif size >= n:
+        for rs in _rows.blocks(a):
+            upper, middle, lower = out[0][rs], out[1][rs], out[2][rs]
+            _bands(_short_moments(a[rs], n, middle, lower), k, upper, middle, lower)
+    out[..., : n - 1] = NAN
+    return out[0], out[1], out[2]
+
+
+def _bands(var: F64, k: float, upper: F64, middle: F64, lower: F64) -> None:
+    """``middle -/+ k * sqrt(var)`` into ``lower`` / ``upper`` (``var`` is overwritten)."""
     np.sqrt(var, out=var)
     var *= k
     np.add(middle, var, out=upper)
     np.subtract(middle, var, out=lower)
-    return out[0], out[1], out[2]

@@ -9,8 +9,8 @@ Semantics:
   bar's ``interval_begin`` replaces the forming bar (visible to readers through
   ``BarStore.forming``); a newer ``interval_begin`` closes the previous bar, which is
   appended and announced with ``bar.<PAIR>`` (``t_bar``: ``time.monotonic()`` when it was
-  announced, one clock for every process on the machine, for latency). A jump of more than one interval is a gap:
-  the pair is backfilled from REST before the new bar is taken. Bars older than the last
+  announced, one clock for every process on the machine). A jump of more than one interval
+  is a gap: the pair is backfilled from REST before the new bar is taken. Bars older than the last
   stored one are dropped. Kraken sends candles only on trades, so against the real
   exchange (``wall_clock_close``) a forming bar is also closed by the clock, checked on
   every heartbeat; the emulator's market clock runs faster than the wall, so not there.

@@ -9,6 +9,13 @@ Semantics:
   returns the result; ``due()`` lists the owned pairs whose newest bar is unscanned (the
   periodic scan: a safety net for a ``bar`` event the bus lost). Each closed bar is
   therefore scanned at most once, so each yields at most one ``signal`` event.
+- ``scans(pairs)`` does the same for several pairs at once -- the bar events that were
+  waiting together: pairs whose windows have the same length are evaluated together
+  (:func:`~trading.strategies.evaluate_batch`: one indicator call for all of them), a pair
+  whose window length is its own alone, and the signals are exactly those of one
+  ``on_bar`` per pair. It yields each scan as soon as it is computed: grouped by window
+  length (the first pair's length first), in the order given within a group -- the order
+  given when all windows are full. ``on_bars(pairs)`` is the same as a list.
 - A fresh ``Scanner`` treats the bars already in the store as scanned: a scanner that was
   down loses the bar closes it missed and resumes with the next one.
 
@@ -17,11 +24,14 @@ Caveat: a backfill that appends several bars at once is scanned once, at its new
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from shared.bars import BarStore
 from trading.strategies import Signal, Strategy, evaluate_all, summarize
+from trading.strategies.batch import iter_batch
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +69,29 @@ class Scanner:
         return last is not None and (self.scanned[pair] is None or last > self.scanned[pair])
 
     def on_bar(self, pair: str) -> Scan | None:
-        if pair not in self.scanned or not self._unscanned(pair):
-            return None
-        bars = self.store.window(pair, self.window)
-        bar_ts = float(bars[-1, 0])
-        self.scanned[pair] = bar_ts
-        signals = evaluate_all(self.strategies, bars)
-        return Scan(pair, bar_ts, self.store.count(pair), signals, summarize(pair, signals))
+        scans = self.on_bars([pair])
+        return scans[0] if scans else None
+
+    def on_bars(self, pairs: Sequence[str]) -> list[Scan]:
+        return list(self.scans(pairs))
+
+    def scans(self, pairs: Sequence[str]) -> Iterator[Scan]:
+        """Scans of those of ``pairs`` (owned, each once) whose newest bar is unscanned, each
+        yielded as soon as computed; the bars are marked scanned right away."""
+        due = [p for p in dict.fromkeys(pairs) if p in self.scanned and self._unscanned(p)]
+        windows = {p: self.store.window(p, self.window) for p in due}
+        for p, bars in windows.items():  # each bar is scanned at most once
+            self.scanned[p] = float(bars[-1, 0])
+        return (Scan(p, float(windows[p][-1, 0]), self.store.count(p), signals,
+                     summarize(p, signals)) for p, signals in self._signals(windows))
+
+    def _signals(self, windows: dict[str, np.ndarray]) -> Iterator[tuple[str, list[Signal]]]:
+        """Every pair's signals: windows of one length together, a length of its own alone."""
+        by_length: dict[int, list[str]] = {}
+        for pair, bars in windows.items():
+            by_length.setdefault(len(bars), []).append(pair)
+        for group in by_length.values():
+            if len(group) == 1:
+                yield group[0], evaluate_all(self.strategies, windows[group[0]])
+            else:
+                yield from zip(group, iter_batch(self.strategies, [windows[p] for p in group]))

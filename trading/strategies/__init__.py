@@ -7,7 +7,11 @@ Semantics:
   config section; a disabled one is simply absent.
 - :func:`evaluate_all` runs them on one ``(n, 6)`` window and returns their signals in the
   same order. The window is split into columns once and the indicators several strategies
-  share (RSI, ATR) are computed once (see :class:`~trading.strategies.base.Bars`).
+  share (RSI, ATR) are computed once (see :class:`~trading.strategies.bars.Bars`).
+- :func:`evaluate_batch` does the same for ``k`` windows of one length at once, as a
+  ``(k, n, 6)`` array, computing the indicators every evaluation reads in one call for all
+  of them; it returns exactly what :func:`evaluate_all` returns for each window (see
+  :mod:`~trading.strategies.batch`).
 - :func:`summarize` turns one pair's signals into the one sentence of a ``thought`` event.
 
 Every signal is a pure function of the window it was given: nothing from later bars, no
@@ -23,6 +27,7 @@ import numpy as np
 from config.schema import Strategies
 from trading.strategies.bars import Bars
 from trading.strategies.base import Strategy
+from trading.strategies.batch import evaluate_batch
 from trading.strategies.breakout import BreakoutStrategy
 from trading.strategies.mean_reversion import MeanReversionStrategy
 from trading.strategies.momentum import MomentumStrategy
@@ -31,7 +36,7 @@ from trading.strategies.signal import SIDES, Side, Signal
 from trading.strategies.trend import TrendStrategy
 
 __all__ = ["Bars", "SIDES", "Side", "Signal", "Strategy", "build_strategies", "evaluate_all",
-           "summarize"]
+           "evaluate_batch", "summarize"]
 
 logger = logging.getLogger(__name__)
 

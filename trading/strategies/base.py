@@ -9,7 +9,10 @@ Semantics:
   same window always yields the same signal (``tests/.../test_lookahead.py`` checks both).
 - With fewer than ``min_bars`` rows a strategy returns a flat "warming up (k/min bars)".
 - Strategies read the window through :class:`~trading.strategies.bars.Bars` (columns plus
-  a per-window memo of the indicators several of them share).
+  a per-window memo of the indicators several of them share). ``prefetch`` names the memo
+  indicators (``(name, period)``) every evaluation of a window of ``min_bars`` rows or
+  more reads: a batch of windows computes those for all of them at once
+  (:mod:`~trading.strategies.batch`); anything read only on some branch stays per window.
 - Stops: ``atr_stop`` suggests close -/+ ``STOP_ATR`` x ATR(14); strengths use ``grade``.
 
 Caveat: recursive indicators (EMA, RSI, ATR, ADX) are seeded at the window's first bar
@@ -26,7 +29,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from trading.strategies.bars import Bars
+from trading.strategies.bars import Bars, Key
 from trading.strategies.signal import Side, Signal
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ class Strategy(ABC):
 
     name: ClassVar[str]
     min_bars: int
+    prefetch: tuple[Key, ...] = ()
 
     def evaluate(self, bars: np.ndarray | Bars) -> Signal:
         """The signal at the window's last bar (see the module docstring)."""

@@ -31,6 +31,7 @@ class MomentumStrategy(Strategy):
         self.cfg = cfg
         # RSI at the last two bars, and the volume average before the last bar.
         self.min_bars = max(cfg.rsi_period + 2, cfg.volume_period + 1, ATR_PERIOD + 1)
+        self.prefetch = (("rsi", cfg.rsi_period),)
 
     def _evaluate(self, b: Bars) -> Signal:
         cfg = self.cfg

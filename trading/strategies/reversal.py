@@ -50,6 +50,7 @@ class ReversalStrategy(Strategy):
     def __init__(self, cfg: Reversal) -> None:
         self.cfg = cfg
         self.min_bars = max(cfg.rsi_period + RSI_BARS, CANDLE_BARS, ATR_PERIOD + 1)
+        self.prefetch = (("rsi", cfg.rsi_period),)
 
     def _evaluate(self, b: Bars) -> Signal:
         cfg = self.cfg

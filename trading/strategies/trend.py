@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 
 from config.schema import Trend
-from trading import indicators as ta
 from trading.strategies.bars import ATR_PERIOD, Bars
 from trading.strategies.base import Strategy, grade
 from trading.strategies.signal import Side, Signal
@@ -35,6 +34,7 @@ class TrendStrategy(Strategy):
         self.cfg = cfg
         # EMA(slow) at the last two bars; ADX needs 2n - 1 bars before its first value.
         self.min_bars = max(cfg.slow + 1, 2 * cfg.adx_period, ATR_PERIOD + 1)
+        self.prefetch = (("ema", cfg.fast), ("ema", cfg.slow))
 
     def _evaluate(self, b: Bars) -> Signal:
         cfg = self.cfg
@@ -44,7 +44,7 @@ class TrendStrategy(Strategy):
             where = "above" if gap > 0.0 else "below"
             return self.flat(b, f"no {fast}/{slow} crossover ({fast} stays {where} {slow})")
         cross = f"{fast} crossed {'above' if side == Side.LONG else 'below'} {slow}"
-        adx = float(ta.adx(b.high, b.low, b.close, cfg.adx_period)[-1])
+        adx = float(b.adx(cfg.adx_period)[-1])
         if not adx >= cfg.adx_min:
             return self.flat(b, cross, f"ADX {adx:.1f} < {cfg.adx_min:g}: trend too weak")
         return self.signal(b, side, grade(adx - cfg.adx_min, ADX_SPAN), self.atr_stop(b, side),
@@ -52,8 +52,8 @@ class TrendStrategy(Strategy):
 
     def _cross(self, b: Bars) -> tuple[str, float]:
         """(LONG/SHORT if EMA(fast) crossed EMA(slow) at the last bar else FLAT, fast - slow)."""
-        fast = ta.ema(b.close, self.cfg.fast)[-2:].tolist()
-        slow = ta.ema(b.close, self.cfg.slow)[-2:].tolist()
+        fast = b.ema(self.cfg.fast)[-2:].tolist()
+        slow = b.ema(self.cfg.slow)[-2:].tolist()
         before, now = fast[0] - slow[0], fast[1] - slow[1]
         if before <= 0.0 < now:
             return Side.LONG, now

@@ -34,9 +34,9 @@ def test_fills_are_exact_sorted_by_time_and_skip_the_unreadable() -> None:
                                           "TMISSING"], TRADES)
     assert fills == (
         Fill("TCWJEG-FL4SZ-3FKGH6", "BTC/USD", "buy", D("0.01"), D("30010.1"), D("0.78026"),
-             1688667769640, "cl-1"),
+             1688667769640, "cl-1", cost=D("300.101")),
         Fill("THVRQM-33VKH-UCI7BS", "BTC/USD", "buy", D("0.02"), D("30010"), D("1.56052"),
-             1688667796880, "cl-1"),
+             1688667796880, "cl-1", cost=D("600.2")),
     )
 
 

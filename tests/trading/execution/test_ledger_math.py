@@ -5,8 +5,18 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.execution.ledger_math import Book, buy, ratio, sell
+from trading.execution import ledger_math
+from trading.execution.ledger_math import Book, ratio
 from trading.execution.ledger_types import LedgerError
+
+
+def buy(book: Book, qty: D, price: D, fee: D) -> tuple[Book, D]:
+    """A buy at ``price`` (the ledger passes the exchange's cost, here ``qty x price``)."""
+    return ledger_math.buy(book, qty, qty * price, fee)
+
+
+def sell(book: Book, qty: D, price: D, fee: D, pair: str = "") -> tuple[Book, D]:
+    return ledger_math.sell(book, qty, qty * price, fee, pair)
 
 
 def test_thirds_round_but_the_round_trip_adds_up_exactly() -> None:

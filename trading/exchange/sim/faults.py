@@ -15,7 +15,8 @@ changes nothing and gets HTTP 400 (:class:`FaultError`). Faults:
   (the connection stays silent until the client gives up);
 - ``{"regime": {"BTC/USD": "trend_up", ...}}``: from its next bar on, each listed pair's
   price process stays in that regime (``range``, ``trend_up``, ``trend_down``, ``breakout``,
-  ``crash``, or ``rally``: a clean steep rise that never occurs by itself) and its book leans with it (scenario tests of strategies and the scorer);
+  ``crash``, or ``rally``: a clean steep rise that never occurs by itself) and its book
+  leans with it (scenario tests of strategies and the scorer);
 - ``{"send_raw": ["{\"channel\": ...", ...]}``: send these texts as they are to every
   WebSocket connection now (malformed-input tests of the feed).
 """
