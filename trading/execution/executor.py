@@ -38,7 +38,7 @@ from trading.execution.ledger_types import NewOrder, Position
 from trading.execution.orders import OrderDesk
 from trading.execution.stops import StopBook
 from trading.risk.manager import RiskManager
-from trading.risk.types import EntryRequest, Portfolio
+from trading.risk.types import ClosedTrade, EntryRequest, Portfolio
 
 logger = logging.getLogger(__name__)
 PAUSED, KILLED = "paused", "killed"
@@ -57,6 +57,7 @@ class Executor:
         self.started = clock()
         self.ready = False
         self.last_intent_ts: float | None = None
+        self._closed: tuple[ClosedTrade, ...] | None = None   # cleared whenever we trade
 
     # -- state ------------------------------------------------------------------------------
     def flag(self, name: str) -> bool:
@@ -66,7 +67,9 @@ class Executor:
         return float(self.broker.balances().get(self.quote, 0))
 
     def portfolio(self) -> Portfolio:
-        return portfolio.build(self.ledger, self.cash(), self.marks, self.clock())
+        if self._closed is None:
+            self._closed = portfolio.closed_trades(self.ledger)
+        return portfolio.build(self.ledger, self.cash(), self.marks, self.clock(), self._closed)
 
     def start(self) -> list[str]:
         """Reconcile non-final orders; the ones still unresolved (then retry later)."""
@@ -133,6 +136,7 @@ class Executor:
     # -- orders -----------------------------------------------------------------------------
     def _send(self, order: NewOrder) -> OrderResult | None:
         self.events.order(order, "pending")
+        self._closed = None
         result = self.desk.submit(order)
         if result is None:
             return None

@@ -47,15 +47,23 @@ def unrealised(positions: list[Position], marks: Marks) -> float:
     return total
 
 
-def build(ledger: LedgerReader, cash: float, marks: Marks, now: float | None = None) -> Portfolio:
+def closed_trades(ledger: LedgerReader) -> tuple[ClosedTrade, ...]:
+    """The last ``TRADES`` closed trades with an R-multiple, oldest first."""
+    return tuple(ClosedTrade(r.r_multiple, r.strategies, r.pair, r.closed_ts / 1000)
+                 for r in ledger.closed_results(TRADES) if r.r_multiple is not None)
+
+
+def build(ledger: LedgerReader, cash: float, marks: Marks, now: float | None = None,
+          closed: tuple[ClosedTrade, ...] | None = None) -> Portfolio:
+    """``closed``: :func:`closed_trades` when the caller already has them (they change
+    only when a position closes)."""
     now = time.time() if now is None else now
     positions = ledger.open_positions()
     value = sum(float(p.qty) * (marks(p.pair) or float(p.avg_entry)) for p in positions)
     equity = max(0.0, cash + value)
     day = ledger.daily(utc_day(now))
     peak = max(equity, ledger.peak_equity() or 0.0)
-    closed = [ClosedTrade(r.r_multiple, r.strategies, r.pair, r.closed_ts / 1000)
-              for r in ledger.closed_results(TRADES) if r.r_multiple is not None]
+    closed = closed_trades(ledger) if closed is None else closed
     return Portfolio(
         equity=equity, peak_equity=peak,
         day_start_equity=day.start_equity if day.start_equity else equity,
@@ -68,7 +76,7 @@ def build(ledger: LedgerReader, cash: float, marks: Marks, now: float | None = N
         locks=tuple(RiskLock(lk.kind, lk.scope,
                              lk.until_ts / 1000 if lk.until_ts is not None else None, lk.reason)
                     for lk in ledger.active_locks(int(now * 1000))),
-        closed_trades=tuple(closed), day_start_ts=utc_midnight(now))
+        closed_trades=closed, day_start_ts=utc_midnight(now))
 
 
 def paper_balances(ledger: LedgerReader, quote: str, start: Decimal,
