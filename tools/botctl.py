@@ -108,8 +108,10 @@ def cmd_status(_: argparse.Namespace) -> int:
     if not sup.is_running():
         print(f"not running (BOT_HOME={paths.home})")
         return 3
-    return subprocess.call([sys.executable, "-m", "supervisor.supervisorctl", "-c", str(CONF),
-                            "-s", f"unix://{paths.supervisor_socket}", "status"], cwd=REPO_ROOT)
+    subprocess.call([sys.executable, "-m", "supervisor.supervisorctl", "-c", str(CONF),
+                     "-s", f"unix://{paths.supervisor_socket}", "status"], cwd=REPO_ROOT)
+    # supervisorctl exits non-zero for any program not RUNNING, even an expected EXITED one
+    return 0 if launch.all_up(sup) else 3
 
 
 def cmd_logs(args: argparse.Namespace) -> int:

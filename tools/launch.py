@@ -121,6 +121,14 @@ def wait_until_up(sup: Supervisor, timeout_s: float) -> str | None:
         time.sleep(POLL_S)
 
 
+def all_up(sup: Supervisor) -> bool:
+    """Every autostart program is RUNNING, or EXITED with an expected code (e.g. telegram
+    when it is not configured)."""
+    configs = {c["name"]: c for c in sup.configs() if c.get("autostart")}
+    infos = {p["name"]: p for p in sup.processes() if p["name"] in configs}
+    return len(infos) == len(configs) and all(_up(p, configs[n]) for n, p in infos.items())
+
+
 def _up(info: dict[str, Any], cfg: dict[str, Any]) -> bool:
     if info["statename"] == "RUNNING":
         return True
