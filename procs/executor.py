@@ -4,8 +4,10 @@ The only writer of money state and the only process that signs private Kraken ca
 Start-up: refuse live trading without ``BOT_LIVE_CONFIRM=yes`` and keys in the vault (one
 line, exit 2); wait for the feed's stores and the exchange's pair list; open the ledger;
 reconcile every non-final order with the exchange before taking any intent. Then one loop
-serves the command channel (``executor``), ``intent.*`` events and ``bar.*`` closes (stop
-management), re-checks stops against the book every ``STOPS_EVERY_S`` and publishes a
+serves the command channel (``executor``) and ``intent.*`` events, checks every open
+position's stop against its mark (the book's mid, from shared memory) every
+``STOPS_EVERY_S`` -- not on ``bar.*`` events, so a bar close wakes one process fewer on the
+path to the strategies -- and publishes a
 ``risk`` report every ``REPORT_EVERY_S``. SIGTERM: the order in flight finishes (handling is
 synchronous), the ledger is closed, exit 0 -- well within supervisord's ``stopwaitsecs``.
 """
@@ -102,8 +104,7 @@ class Loop:
     def __init__(self, rt: Runtime, ex: Executor, control: Control, marks: Marks) -> None:
         self.rt, self.ex, self.control, self.marks = rt, ex, control, marks
         self.server = CommandServer(rt.endpoints.command(NAME), NAME, control.handlers())
-        self.sub = Subscriber(rt.endpoints.bus_out, [messages.topic(messages.INTENT),
-                                                     messages.topic(messages.BAR)])
+        self.sub = Subscriber(rt.endpoints.bus_out, [messages.topic(messages.INTENT)])
         self.poller = zmq.Poller()
         self.poller.register(self.server.socket, zmq.POLLIN)
         self.poller.register(self.sub.socket, zmq.POLLIN)
@@ -113,8 +114,6 @@ class Loop:
         while (event := self.sub.recv_ready()) is not None:
             if event.type == messages.INTENT:
                 self.ex.on_intent(event.data)
-            elif event.key and "close" in event.data:
-                self.ex.on_price(event.key, float(event.data["close"]))
 
     def _periodic(self, now: float) -> None:
         if not self.ex.ready and now >= self.next_reconcile:
