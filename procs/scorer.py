@@ -116,8 +116,9 @@ class Loop:
         self._model(forced=False)
         while not self.rt.stopping.is_set():
             event = sub.recv(1.0 / BOOK_HZ)
-            if event is not None:
+            while event is not None:  # every signal already queued first, then the rest
                 self.handle(event)
+                event = sub.recv_ready()
             self._periodic(time.monotonic())
             self.rt.heartbeat.maybe_beat()
 
