@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.bench_memory import pss_kb, tree
 from bench.common import Row, percentile
 from bench.instance import running_instance
-from config import load_config
+from config import Config, load_config
 from shared import shm
 from shared.bars import BarStore
 from shared.books import BookStore
@@ -66,6 +66,15 @@ def latencies_ms() -> list[float]:
     namespace = f"be{os.getpid()}{uuid.uuid4().hex[:4]}"
     books = BookStore.create(namespace, ["BTC/USD"], depth=5)
     bars = BarStore.create(namespace, ["BTC/USD"], capacity=64)
+    try:
+        return _measure(books, bars, cfg)
+    finally:
+        books.close()
+        bars.close()
+        shm.remove_namespace(namespace)
+
+
+def _measure(books: BookStore, bars: BarStore, cfg: Config) -> list[float]:
     books.write("BTC/USD", [[99.99, 500.0]], [[100.01, 500.0]], ts=time.time() + 3600)
     out = []
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
@@ -83,9 +92,6 @@ def latencies_ms() -> list[float]:
                 ex.on_intent(intent("short"))          # close it again
         finally:
             ledger.close()
-    books.close()
-    bars.close()
-    shm.remove_namespace(namespace)
     return out
 
 
