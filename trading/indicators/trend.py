@@ -29,13 +29,18 @@ from trading.indicators._filters import F64, NAN
 from trading.indicators._windows import window_means
 
 
-def sma(x: ArrayLike, n: int = 30) -> F64:
-    """Simple moving average over ``n`` bars (TA-Lib ``SMA``)."""
+def _prologue(x: ArrayLike, n: int) -> tuple[F64, F64 | None]:
+    """The input as float64 rows and an empty output like it (None: shorter than ``n``)."""
     a = _rows.array(x)
     f.check_period(n)
-    if a.shape[-1] < n:
+    return a, (np.empty(a.shape) if a.shape[-1] >= n else None)
+
+
+def sma(x: ArrayLike, n: int = 30) -> F64:
+    """Simple moving average over ``n`` bars (TA-Lib ``SMA``)."""
+    a, out = _prologue(x, n)
+    if out is None:
         return f.nans(a.shape)
-    out = np.empty(a.shape)
     for rs in _rows.blocks(a):
         window_means(a[rs], n, out[rs])
     out[..., : n - 1] = NAN
@@ -53,11 +58,9 @@ def _ema_run(a: F64, start: int, n: int, out: F64) -> None:
 
 def ema(x: ArrayLike, n: int = 30) -> F64:
     """Exponential moving average, ``k = 2 / (n + 1)``, SMA-seeded (TA-Lib ``EMA``)."""
-    a = _rows.array(x)
-    f.check_period(n)
-    if a.shape[-1] < n:
+    a, out = _prologue(x, n)
+    if out is None:
         return f.nans(a.shape)
-    out = np.empty(a.shape)
     out[..., : n - 1] = NAN
     _ema_run(a, 0, n, out[..., n - 1 :])
     return out
