@@ -1,11 +1,16 @@
 """Fixtures for tests that run the whole stack: a market (emulator + feed + scanners)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 
 import pytest
 import requests
 
+from config import load_config
+from ipc.bus import Subscriber
+from ipc.codec import Event
+from procs.runtime import endpoints_for
 from shared.bars import BarStore
 from tests.conftest import Instance, poll
 
@@ -41,3 +46,31 @@ def full_stores(inst: Instance) -> BarStore:
     return poll(ready, 30.0, "500 bars for every pair")
 
 
+
+
+class BusRecorder:
+    """Subscribes to ``topics`` of an instance's bus and hands every event to ``on_event``
+    from a background thread until ``close()``."""
+
+    def __init__(self, inst: Instance, topics: Iterable[str]) -> None:
+        bus_out = endpoints_for(load_config(inst.env), inst.paths).bus_out
+        self.sub = Subscriber(bus_out, list(topics))
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def on_event(self, ev: Event) -> None:
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            ev = self.sub.recv(0.1)
+            if ev is not None:
+                self.on_event(ev)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.sub.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
 from collections import Counter
 from types import SimpleNamespace
@@ -18,47 +17,35 @@ from typing import Any
 import pytest
 
 from config import load_config
-from ipc.bus import Subscriber
-from procs.runtime import endpoints_for
+from ipc.codec import Event
 from procs.scanner import waiting
 from tests.conftest import Instance, poll
+from tests.procs.conftest import BusRecorder
 from trading.scanning.scan import shard
 
 pytestmark = pytest.mark.slow
 
 
-class Collector:
+class Collector(BusRecorder):
     """Every (type, pair, bar_ts, arrival) from the bus, in a background thread."""
 
     def __init__(self, inst: Instance) -> None:
-        bus_out = endpoints_for(load_config(inst.env), inst.paths).bus_out
-        self.sub = Subscriber(bus_out, ["bar.", "signal.", "thought."])
+        super().__init__(inst, ["bar.", "signal.", "thought."])
         self.events: list[tuple[str, str, float, float]] = []
         self.thoughts: list[str] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        self.start()
 
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            ev = self.sub.recv(0.1)
-            if ev is None:
-                continue
-            if ev.type == "thought":
-                self.thoughts.append(ev.data["text"])
-            else:
-                self.events.append((ev.type, ev.key, float(ev.data["bar_ts"]), time.monotonic()))
+    def on_event(self, ev: Event) -> None:
+        if ev.type == "thought":
+            self.thoughts.append(ev.data["text"])
+        else:
+            self.events.append((ev.type, ev.key, float(ev.data["bar_ts"]), time.monotonic()))
 
     def bars(self, since: float, until: float) -> set[tuple[str, float]]:
         return {(k, ts) for t, k, ts, at in list(self.events) if t == "bar" and since <= at < until}
 
     def signals(self) -> Counter[tuple[str, float]]:
         return Counter((k, ts) for t, k, ts, _ in list(self.events) if t == "signal")
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.sub.close()
 
 
 def scanner_pid(inst: Instance, name: str) -> int:

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import time
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from config import load_config
-from ipc.bus import Subscriber
-from procs.runtime import endpoints_for
+from ipc.codec import Event
 from tests.conftest import Instance, poll
-from tests.procs.conftest import fault, full_stores
+from tests.procs.conftest import BusRecorder, fault, full_stores
 from trading.ml.export import write_model
 from trading.ml.mlp import MLP
 
@@ -71,38 +68,26 @@ class Rallies:
         fault(self.inst, regime={p: hot for p in RALLY} | {p: "range" for p in RANGE})
 
 
-class Collector:
+class Collector(BusRecorder):
     """Intents, the scorer's thoughts and model status events, with arrival times."""
 
     def __init__(self, inst: Instance) -> None:
-        bus_out = endpoints_for(load_config(inst.env), inst.paths).bus_out
-        self.sub = Subscriber(bus_out, ["intent.", "thought.", "model.status"])
+        super().__init__(inst, ["intent.", "thought.", "model.status"])
         self.intents: list[tuple[float, dict]] = []
         self.thoughts: list[tuple[float, str]] = []
         self.models: list[dict] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        self.start()
 
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            ev = self.sub.recv(0.1)
-            if ev is None:
-                continue
-            if ev.type == "intent":
-                self.intents.append((time.monotonic(), ev.data))
-            elif ev.type == "model":
-                self.models.append(ev.data)
-            elif ev.src == "scorer":
-                self.thoughts.append((time.monotonic(), ev.data["text"]))
+    def on_event(self, ev: Event) -> None:
+        if ev.type == "intent":
+            self.intents.append((time.monotonic(), ev.data))
+        elif ev.type == "model":
+            self.models.append(ev.data)
+        elif ev.src == "scorer":
+            self.thoughts.append((time.monotonic(), ev.data["text"]))
 
     def since(self, t: float) -> list[dict]:
         return [d for at, d in list(self.intents) if at >= t]
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.sub.close()
 
 
 def check_thought_numbers(intent: dict) -> re.Match[str]:
