@@ -5,7 +5,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from tests.polling import poll
 from tests.trading.exchange.conftest import fixture_text
@@ -64,6 +64,7 @@ async def drop_after_samples(conn: int, sock: web.WebSocketResponse, double: WsD
         await sock.send_str(fixture_text("ws_book_checksum_example.json"))
         await sock.send_str('{"channel": "book", "type": "upd')          # truncated
         await sock.send_str('{"channel": "ticker", "data": []}')          # unknown channel
+        await sock.send_frame(b'{"channel": "\xff"}', WSMsgType.TEXT)     # not UTF-8
         await sock.send_str(fixture_text("ws_subscribe_error.json"))
         await sock.send_str(fixture_text("ws_heartbeat.json"))
         await sock.close()                                               # drop the connection
@@ -86,7 +87,8 @@ def test_reconnects_resubscribes_and_calls_on_reconnect() -> None:
             assert len(rec.of(OhlcMsg)) == 3
             acks = rec.of(SubscribeAck)
             assert [a.success for a in acks] == [True, False]  # type: ignore[attr-defined]
-            assert len(rec.bad) == 2 and sum(client.bad_counts.values()) == 2
+            assert len(rec.bad) == 3 and sum(client.bad_counts.values()) == 3
+            assert "UnicodeDecodeError" in str(rec.bad[-1])  # not UTF-8: dropped, still connected
             assert client.send(ws.unsubscribe_book(["BTC/USD"], 10))
             poll(lambda: any(m.get("method") == "unsubscribe" for m in double.received[1]), 5,
                  "the unsubscribe to arrive")
