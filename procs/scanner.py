@@ -12,6 +12,10 @@ Bars of all pairs close at the same moment, so their events arrive in a burst: o
 event the scanner also takes the bar events already waiting (without waiting for more)
 and scans those pairs together (``Scanner.scans``: one indicator call for all windows of
 one length), publishing each pair's result as soon as it is computed.
+
+A signal carries the bar event's ``t_bar`` (the feed's ``time.monotonic()`` at bar close;
+None for a scan the sweep found) and ``t_signal`` (its send time): the start of the latency
+trail the scorer passes on to intents.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import time
 
 from ipc import messages
 from ipc.bus import Subscriber
+from ipc.codec import Event
 from procs.runtime import Runtime, boot, fail
 from shared.bars import BarStore
 from shared.errors import StoreError
@@ -42,19 +47,26 @@ def attach(rt: Runtime) -> BarStore | None:
     return None
 
 
-def publish(rt: Runtime, scan: Scan) -> None:
+def publish(rt: Runtime, scan: Scan, t_bar: float | None = None) -> None:
     rt.publisher.publish(messages.SIGNAL, scan.pair, bar_ts=scan.bar_ts, count=scan.count,
-                         signals=[s.to_dict() for s in scan.signals])
+                         signals=[s.to_dict() for s in scan.signals], t_bar=t_bar,
+                         t_signal=time.monotonic())
     rt.publisher.publish(messages.THOUGHT, scan.pair, text=scan.thought)
 
 
-def waiting(sub: Subscriber, first: str, most: int) -> list[str]:
-    """``first`` and the pairs of the bar events already waiting (up to ``most`` more),
-    without blocking."""
-    pairs = [first]
-    while len(pairs) <= most and (event := sub.recv(0)) is not None:
-        pairs.append(event.key)
-    return pairs
+def bar_time(event: Event) -> float | None:
+    """The bar event's ``t_bar`` (monotonic seconds), None if absent or not a number."""
+    t = event.data.get("t_bar")
+    return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None
+
+
+def waiting(sub: Subscriber, first: Event, most: int) -> dict[str, float | None]:
+    """Pair -> ``t_bar`` of ``first`` and of the bar events already waiting (up to ``most``
+    more), without blocking."""
+    bars = {first.key or "": bar_time(first)}
+    while len(bars) <= most and (event := sub.recv(0)) is not None:
+        bars[event.key or ""] = bar_time(event)
+    return bars
 
 
 def loop(rt: Runtime, scanner: Scanner, sub: Subscriber) -> None:
@@ -62,8 +74,9 @@ def loop(rt: Runtime, scanner: Scanner, sub: Subscriber) -> None:
     while not rt.stopping.is_set():
         event = sub.recv(RECV_S)
         if event is not None:
-            for scan in scanner.scans(waiting(sub, event.key, len(scanner.pairs))):
-                publish(rt, scan)
+            bars = waiting(sub, event, len(scanner.pairs))
+            for scan in scanner.scans(list(bars)):
+                publish(rt, scan, bars.get(scan.pair))
         if time.monotonic() >= next_sweep:
             next_sweep += rt.cfg.trading.scan_interval_seconds
             for scan in scanner.scans(scanner.due()):

@@ -12,14 +12,18 @@ model the scorer runs on confluence alone and says so in its thoughts, its heart
 and a ``model.status`` event. Strategy weights follow each strategy's recent closed trades
 in the ledger (read-only, every ``RECORDS_EVERY_S``) once there are any.
 
-Latency: each thought carries its bar's ``bar_ts``, so a subscriber that stamps the
-``bar.<PAIR>`` event and the scorer's thought / intent for the same bar measures bar close
--> decision -> intent across the processes (``bench/bench_intent.py``).
+Latency trail: each intent and each of the scorer's thoughts carries its bar's ``bar_ts`` and
+the stamps of the signal it answers -- ``t_bar`` (the feed's ``time.monotonic()`` at bar close)
+and ``t_signal`` (the scanner's send) -- plus ``t_decided`` (this process's send), one clock for
+every process on the machine. So whoever receives an intent (the executor, the dashboard,
+``bench/bench_intent.py``) knows bar close -> intent without stamping the bar itself.
 """
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from ipc import messages
 from ipc.bus import Subscriber
@@ -60,10 +64,19 @@ def publish_model_status(rt: Runtime, predictor: Predictor) -> None:
                          runtime=s.runtime, error=s.error, text=s.text)
 
 
-def publish_decision(rt: Runtime, d: Decision) -> None:
+def trail(body: Mapping[str, Any]) -> dict[str, float | None]:
+    """The signal's ``t_bar`` / ``t_signal`` stamps (None where absent or not a number)."""
+    def stamp(key: str) -> float | None:
+        t = body.get(key)
+        return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None
+    return {"t_bar": stamp("t_bar"), "t_signal": stamp("t_signal")}
+
+
+def publish_decision(rt: Runtime, d: Decision, stamps: Mapping[str, float | None]) -> None:
+    stamps = {**stamps, "t_decided": time.monotonic()}
     if d.intent is not None:
-        rt.publisher.publish(messages.INTENT, d.pair, **d.intent.to_dict())
-    rt.publisher.publish(messages.THOUGHT, d.pair, text=d.thought, bar_ts=d.bar_ts)
+        rt.publisher.publish(messages.INTENT, d.pair, **d.intent.to_dict(), **stamps)
+    rt.publisher.publish(messages.THOUGHT, d.pair, text=d.thought, bar_ts=d.bar_ts, **stamps)
 
 
 class Loop:
@@ -110,7 +123,7 @@ class Loop:
             logger.warning("%s", err)
             return
         if decision is not None:
-            publish_decision(self.rt, decision)
+            publish_decision(self.rt, decision, trail(event.data))
 
     def run(self, sub: Subscriber) -> None:
         self._model(forced=False)

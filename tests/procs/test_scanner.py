@@ -33,13 +33,16 @@ class Collector(BusRecorder):
         super().__init__(inst, ["bar.", "signal.", "thought."])
         self.events: list[tuple[str, str, float, float]] = []
         self.thoughts: list[str] = []
+        self.trails: list[tuple[Any, Any]] = []
         self.start()
 
     def on_event(self, ev: Event) -> None:
         if ev.type == "thought":
             self.thoughts.append(ev.data["text"])
-        else:
-            self.events.append((ev.type, ev.key, float(ev.data["bar_ts"]), time.monotonic()))
+            return
+        if ev.type == "signal":
+            self.trails.append((ev.data["t_bar"], ev.data["t_signal"]))
+        self.events.append((ev.type, ev.key, float(ev.data["bar_ts"]), time.monotonic()))
 
     def bars(self, since: float, until: float) -> set[tuple[str, float]]:
         return {(k, ts) for t, k, ts, at in list(self.events) if t == "bar" and since <= at < until}
@@ -73,6 +76,10 @@ def test_one_signal_per_bar_close_and_shards_are_independent(market: Instance) -
 
         counts = col.signals()
         assert max(counts.values()) == 1, "a bar got more than one signal"
+        # the latency trail: the bar event's close time and the signal's send time
+        timed = [(b, s) for b, s in col.trails if b is not None]
+        assert len(timed) >= len(col.trails) - 16, "most signals answer a bar event"
+        assert all(isinstance(s, float) and b <= s for b, s in timed), timed[:3]
         calm = col.bars(start, calm_end)
         assert calm and {b[0] for b in calm} == set(cfg.trading.pairs)
         assert all(counts[b] == 1 for b in calm)
@@ -92,11 +99,15 @@ def _restarted(inst: Instance, old_pid: int) -> float | None:
     return time.monotonic() if p["statename"] == "RUNNING" and p["pid"] != old_pid else None
 
 
+def bar(key: str, t_bar: object = 1.5) -> Any:
+    return SimpleNamespace(key=key, data={"t_bar": t_bar})
+
+
 class Queued:
     """A subscriber stand-in whose events are already waiting."""
 
     def __init__(self, *keys: str) -> None:
-        self.events = [SimpleNamespace(key=k) for k in keys]
+        self.events = [bar(k) for k in keys]
 
     def recv(self, timeout_s: float | None = None) -> Any:
         assert timeout_s == 0  # never waits for more
@@ -105,6 +116,13 @@ class Queued:
 
 def test_waiting_takes_the_queued_bar_events_without_blocking() -> None:
     sub = Queued("B/USD", "C/USD", "D/USD")
-    assert waiting(sub, "A/USD", 2) == ["A/USD", "B/USD", "C/USD"]  # type: ignore[arg-type]
-    assert waiting(sub, "E/USD", 5) == ["E/USD", "D/USD"]  # type: ignore[arg-type]
-    assert waiting(sub, "F/USD", 5) == ["F/USD"]  # type: ignore[arg-type]
+    assert list(waiting(sub, bar("A/USD"), 2)) == ["A/USD", "B/USD", "C/USD"]  # type: ignore[arg-type]
+    assert list(waiting(sub, bar("E/USD"), 5)) == ["E/USD", "D/USD"]  # type: ignore[arg-type]
+    assert list(waiting(sub, bar("F/USD"), 5)) == ["F/USD"]  # type: ignore[arg-type]
+
+
+def test_waiting_keeps_each_bar_events_close_time_and_ignores_a_bad_one() -> None:
+    got = waiting(Queued(), bar("A/USD", 7.25), 2)  # type: ignore[arg-type]
+    assert got == {"A/USD": 7.25}
+    for bad in ("7.25", None, True, [1.0]):
+        assert waiting(Queued(), bar("A/USD", bad), 2) == {"A/USD": None}  # type: ignore[arg-type]

@@ -103,6 +103,8 @@ def check_thought_numbers(intent: dict) -> re.Match[str]:
         intent["stop"] > intent["price"]
     assert intent["expires"] - intent["created"] == pytest.approx(5.0)
     assert intent["bar_ts"] > 0 and intent["atr"] > 0
+    # the latency trail, one monotonic clock: bar close <= signal sent <= decision sent
+    assert intent["t_bar"] <= intent["t_signal"] <= intent["t_decided"] <= time.monotonic()
     return m
 
 
