@@ -49,11 +49,15 @@ def _finite(x: float) -> float:
     return x if math.isfinite(x) else 0.0
 
 
-def _market(bars: np.ndarray, s: float) -> list[float]:
-    """Features 4..8 from the window (see the table)."""
-    high, low, close, volume = bars[:, 2], bars[:, 3], bars[:, 4], bars[:, 5]
+def atr14(bars: np.ndarray) -> float:
+    """ATR(14) at the window's last bar (also the scorer's stop distance unit)."""
+    return float(ti.atr(bars[:, 2], bars[:, 3], bars[:, 4], 14)[-1])
+
+
+def _market(bars: np.ndarray, s: float, atr: float) -> list[float]:
+    """Features 4..8 from the window (see the table); ``atr`` is ``atr14(bars)``."""
+    close, volume = bars[:, 4], bars[:, 5]
     price = float(close[-1])
-    atr = float(ti.atr(high, low, close, 14)[-1])
     rsi = float(ti.rsi(close, 14)[-1])
     ema = float(ti.ema(close, 50)[-1])
     unit = atr if atr > 0.0 else max(abs(price) * 1e-9, 1e-12)
@@ -69,8 +73,11 @@ def _market(bars: np.ndarray, s: float) -> list[float]:
 
 
 def features(bars: np.ndarray, side: str, conf: Confluence, imbalance: float | None = None,
-             spread_bps: float | None = None) -> np.ndarray | None:
-    """The float32 feature vector (shape ``(10,)``), or None with too few bars."""
+             spread_bps: float | None = None, atr: float | None = None) -> np.ndarray | None:
+    """The float32 feature vector (shape ``(10,)``), or None with too few bars.
+
+    ``atr``: ``atr14(bars)`` if the caller already has it (computed here otherwise).
+    """
     if side not in (Side.LONG, Side.SHORT):
         raise ValueError(f"features: side must be long or short, got {side!r}")
     if bars.ndim != 2 or bars.shape[1] != 6:
@@ -82,5 +89,6 @@ def features(bars: np.ndarray, side: str, conf: Confluence, imbalance: float | N
     head = [len(conf.agree) / n, conf.score, len(conf.oppose) / n,
             s * imbalance if imbalance is not None else 0.0]
     tail = [math.tanh(spread_bps / 10.0) if spread_bps is not None else 0.0]
-    values = [_finite(v) for v in head + _market(bars, s) + tail]
+    market = _market(bars, s, atr14(bars) if atr is None else atr)
+    values = [_finite(v) for v in head + market + tail]
     return np.clip(np.array(values, dtype=np.float32), -1.0, 1.0)

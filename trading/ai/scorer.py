@@ -25,9 +25,8 @@ from typing import Protocol
 import numpy as np
 
 from config.schema import AI, Risk
-from trading import indicators as ti
 from trading.ai.confluence import Confluence, Record, adjusted_weights, confluence
-from trading.ai.features import features
+from trading.ai.features import atr14, features
 from trading.ai.intent import Intent, intent_id
 from trading.strategies.signal import Side, Signal
 
@@ -85,7 +84,8 @@ class Scorer:
         if not confirmed:
             return skip(book_text)
         spread_bps = book.spread / book.mid * 1e4 if book is not None and book.mid > 0 else None
-        x = features(bars, conf.side, conf, book.imbalance if book else None, spread_bps)
+        atr = atr14(bars)
+        x = features(bars, conf.side, conf, book.imbalance if book else None, spread_bps, atr)
         if x is None:
             return skip(f"{book_text}, too few bars for features ({bars.shape[0]})")
         p = self.model.predict(x) if self.model is not None else None
@@ -96,7 +96,7 @@ class Scorer:
         else:
             return skip(f"{book_text}, model {p:.2f} < {self.ai.min_confidence:.2f}", p)
         thought = f"{head}, {book_text}, {model_text} -> intent"
-        intent = self._intent(pair, conf, bars, book, p, now, (thought,))
+        intent = self._intent(pair, conf, bars, atr, book, p, now, (thought,))
         return Decision(pair, bar_ts, conf, p, intent, thought)
 
     def _book(self, side: str, book: BookView | None) -> tuple[bool, str]:
@@ -109,11 +109,11 @@ class Scorer:
         need = f">= {t:+.2f}" if side == Side.LONG else f"<= {-t:+.2f}"
         return False, f"book imbalance {book.imbalance:+.2f} does not confirm (needs {need})"
 
-    def _intent(self, pair: str, conf: Confluence, bars: np.ndarray, book: BookView | None,
-                p: float | None, now: float, reasons: tuple[str, ...]) -> Intent:
+    def _intent(self, pair: str, conf: Confluence, bars: np.ndarray, atr: float,
+                book: BookView | None, p: float | None, now: float,
+                reasons: tuple[str, ...]) -> Intent:
         close = float(bars[-1, 4])
         price = book.mid if book is not None and book.mid > 0 else close
-        atr = float(ti.atr(bars[:, 2], bars[:, 3], bars[:, 4], 14)[-1])
         atr = atr if atr > 0.0 else price * 1e-4
         distance = self.stop_atr * atr
         stop = price - distance if conf.side == Side.LONG else price + distance

@@ -9,7 +9,7 @@ import pytest
 from tests.trading.ai.builders import trending
 from trading import indicators as ti
 from trading.ai.confluence import Confluence
-from trading.ai.features import MIN_BARS, NAMES, SIZE, features
+from trading.ai.features import MIN_BARS, NAMES, SIZE, atr14, features
 
 CONF = Confluence("long", ("trend", "momentum", "breakout"), ("reversal",), 5, 0.6, 3)
 
@@ -18,6 +18,16 @@ def test_ten_named_float32_features_in_range() -> None:
     x = features(trending(), "long", CONF, imbalance=0.3, spread_bps=2.0)
     assert x is not None and x.shape == (SIZE,) == (len(NAMES),) and x.dtype == np.float32
     assert np.all(np.isfinite(x)) and np.all(np.abs(x) <= 1.0)
+
+
+def test_a_given_atr_is_the_one_features_would_compute() -> None:
+    bars = trending()
+    assert atr14(bars) == float(ti.atr(bars[:, 2], bars[:, 3], bars[:, 4], 14)[-1])
+    mine = features(bars, "long", CONF, 0.3, 2.0)
+    given = features(bars, "long", CONF, 0.3, 2.0, atr=atr14(bars))
+    other = features(bars, "long", CONF, 0.3, 2.0, atr=2 * atr14(bars))
+    assert mine is not None and given is not None and other is not None
+    assert np.array_equal(mine, given) and not np.array_equal(mine, other)
 
 
 def test_hand_checked_values() -> None:
