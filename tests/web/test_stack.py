@@ -69,6 +69,12 @@ def test_metrics_count_what_the_bus_carries(stack: Stack) -> None:
     assert 'bot_process_up{program="feed"} 1.0' in stack.get("/metrics").text
 
 
+def test_signal_latency_in_metrics_regression_signals_had_no_t_bar(stack: Stack) -> None:
+    """Signals carry their bar's close time, so ``/metrics`` has bar close -> signal."""
+    line = 'bot_latency_seconds{event="signal",quantile="0.5"}'
+    poll(lambda: line in stack.get("/metrics").text, 20.0, "a bar close -> signal latency")
+
+
 def _control(stack: Stack, path: str) -> tuple[int, Any]:
     resp = stack.post(path)
     return resp.status_code, resp.json()
