@@ -8,7 +8,9 @@ scanner's ``t_signal``, the scorer's ``t_decided`` on each of its thoughts (ever
 taken or skipped) and intents. An ``intent`` subscriber is exactly where the executor sits,
 so its receive time minus ``t_bar`` is "bar close -> intent at the executor". Targets on
 this 2-core machine: p50 <= 2 ms, p99 <= 10 ms. Then the scorer's PSS with the model
-loaded (``/proc/<pid>/smaps_rollup``).
+loaded (``/proc/<pid>/smaps_rollup``). Last, the same chain with one pair and one scanner,
+where no burst of eight bar closes competes for the two cores (``bench_cold`` has the cost
+of waking cold that remains).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from trading.ml.export import write_model
 from trading.ml.mlp import MLP
 
 DURATION_S = 60.0
+ONE_PAIR_S = 30.0
 WARMUP_S = 5.0
 PHASE_S = 10.0
 RALLY = ("BTC/USD", "ETH/USD", "SOL/USD", "XRP/USD")
@@ -57,7 +60,8 @@ def stages(ev: dict[str, float]) -> tuple[float, float, float]:
     return (sig - bar) * 1000, (done - sig) * 1000, (done - bar) * 1000
 
 
-def collect(home: Path, env: dict[str, str]) -> tuple[Samples, float]:
+def collect(home: Path, env: dict[str, str], rally: tuple[str, ...] = RALLY,
+            duration_s: float = DURATION_S) -> tuple[Samples, float]:
     """Stamps carried by the scorer's thoughts (every decision) and intents (received here,
     where the executor sits), for bars closed after the warm-up."""
     cfg = load_config(env)
@@ -66,10 +70,10 @@ def collect(home: Path, env: dict[str, str]) -> tuple[Samples, float]:
     out: Samples = {name: [] for name in (*STAGES, "intent", "hop")}
     start = next_phase = time.monotonic()
     phase = 0
-    while time.monotonic() < start + WARMUP_S + DURATION_S:
+    while time.monotonic() < start + WARMUP_S + duration_s:
         if time.monotonic() >= next_phase:
             hot = "rally" if phase % 2 == 0 else "trend_down"
-            requests.post(fault, json={"regime": {p: hot for p in RALLY}}, timeout=5)
+            requests.post(fault, json={"regime": {p: hot for p in rally}}, timeout=5)
             phase, next_phase = phase + 1, next_phase + PHASE_S
         ev = sub.recv(0.2)
         now = time.monotonic()
@@ -102,7 +106,18 @@ def run() -> list[Row]:
                      "target <= 2 ms"),
                  Row("bar close -> intent at executor p99", percentile(intents, 99), "ms",
                      "target <= 10 ms")]
-    return rows + [Row("memory PSS scorer (model loaded)", pss, "MB")]
+    return rows + [Row("memory PSS scorer (model loaded)", pss, "MB"), *one_pair()]
+
+
+def one_pair() -> list[Row]:
+    """The same chain with one pair and one scanner: no burst of 8 bar closes at once."""
+    env = PROFILE | {"BOT__TRADING__PAIRS": "[BTC/USD]", "BOT__SCANNER__PROCESSES": "1"}
+    with running_instance(setup=put_model, **env) as (home, full):
+        got, _ = collect(home, full, ("BTC/USD",), ONE_PAIR_S)
+    n = f"n={len(got[STAGES[2]])}; no burst of 8 closes"
+    return [Row(f"one pair: {STAGES[0]} p50", percentile(got[STAGES[0]], 50), "ms", n),
+            Row(f"one pair: {STAGES[2]} p50", percentile(got[STAGES[2]], 50), "ms"),
+            Row(f"one pair: {STAGES[2]} p99", percentile(got[STAGES[2]], 99), "ms")]
 
 
 if __name__ == "__main__":
