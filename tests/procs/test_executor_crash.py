@@ -19,7 +19,6 @@ import random
 import signal
 import threading
 import time
-import uuid
 from collections import Counter
 from decimal import ROUND_DOWN, Decimal
 
@@ -31,6 +30,7 @@ from ipc.bus import Publisher
 from procs.runtime import endpoints_for
 from tests.conftest import Instance, poll
 from tests.procs.conftest import fault, full_stores, sim_url
+from tests.procs.intents import intent, quotes
 from trading.exchange.sim.keys import KEYS_FILE, load_or_create_keys
 from trading.exchange.symbols import normalize_asset
 from trading.execution.ledger import Ledger
@@ -67,35 +67,16 @@ class Killer(threading.Thread):
                 self.kills += 1
 
 
-def prices(inst: Instance) -> dict[str, Decimal]:
-    out = {}
-    for pair in PAIRS:
-        r = requests.get(sim_url(inst, "/0/public/Ticker"), params={"pair": pair}, timeout=5)
-        (info,) = r.json()["result"].values()
-        out[pair] = Decimal(info["c"][0])
-    return out
-
-
-def intent(pair: str, side: str, price: Decimal) -> dict[str, object]:
-    p = float(price)
-    now = time.time()
-    return {"id": str(uuid.uuid4()), "pair": pair, "side": side, "price": p,
-            "stop": p * 0.98 if side == "long" else p * 1.02, "atr": p * 0.005,
-            "probability": None, "confluence": 3, "counted": 5,
-            "strategies": ["trend", "momentum", "breakout"], "bar_ts": now, "created": now,
-            "expires": now + 30.0, "reasons": ["crash test"], "t_bar": None}
-
-
 def publish_intents(inst: Instance) -> None:
     pub = Publisher(endpoints_for(load_config(inst.env), inst.paths).bus_in, "scorer")
     try:
         for i in range(INTENTS):
             if i % 25 == 0:
                 fault(inst, drop_addorder_response=1)
-                quotes = prices(inst)
+                last = quotes(inst, PAIRS)
             # each pair in turn, alternately opened and closed: every intent wants an order
             pair, side = PAIRS[i % len(PAIRS)], ("long", "short")[i // len(PAIRS) % 2]
-            pub.publish("intent", pair, **intent(pair, side, quotes[pair]))
+            pub.publish("intent", pair, **intent(pair, side, last[pair]))
             time.sleep(0.3)  # 60 s of intents: a dozen lives of the executor
     finally:
         pub.close()

@@ -7,28 +7,18 @@ emits intents) arrives in the allowed chat as an alert.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from config import load_config
-from ipc.facade import Facade
-from procs.runtime import endpoints_for
 from tests.conftest import Instance, poll
 from tests.procs.conftest import fault, full_stores
 from tests.web.telegram.conftest import ALLOWED, STRANGER
 from tests.web.telegram.fake_bot_api import FakeBotApi
-from tests.web.telegram.helpers import ask
+from tests.web.telegram.helpers import ask, executor_status
 from trading.execution.ledger import Ledger
 
 pytestmark = pytest.mark.slow
 
 BREAKOUT = ("BTC/USD", "ETH/USD", "SOL/USD", "XRP/USD")
-
-
-def executor_status(inst: Instance) -> dict[str, Any] | None:
-    reply = Facade(endpoints_for(load_config(inst.env), inst.paths), "test").status()
-    return reply.result if reply.ok else None
 
 
 def test_pause_and_resume_really_change_the_executor(tg_market: Instance,
