@@ -23,7 +23,8 @@ Caveats:
 - numpy scalars and arrays in fields are serialised (as numbers / nested lists); other
   objects raise ``TypeError`` at encode time. Large arrays belong in shared memory.
 - ``ts`` is wall-clock time and may jump (NTP); use it for display and expiry, not for
-  latency measurement (use ``time.monotonic_ns`` fields for that, same host only).
+  latency measurement: events carry ``time.monotonic()`` stamps for that (``t_bar``,
+  ``t_signal``, ``t_decided``; read them with ``stamp``), one clock per host.
 """
 from __future__ import annotations
 
@@ -171,6 +172,15 @@ def decode(frames: Sequence[Frame]) -> Event:
         raise BadMessage("topic", f"topic {topic_!r} does not match type {type_!r}")
     data = {k: val for k, val in body.items() if k not in ENVELOPE_FIELDS}
     return Event(topic=topic_, type=type_, ts=ts, src=src, v=v, data=data)
+
+
+def stamp(body: Mapping[str, Any], key: str) -> float | None:
+    """A ``time.monotonic()`` stamp an event carries (``t_bar``, ``t_signal``...) as a float;
+    None if the field is absent or not a number (a stamp only measures, it never decides)."""
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
 
 
 def new_request_id() -> str:

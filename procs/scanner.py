@@ -25,7 +25,7 @@ import time
 
 from ipc import messages
 from ipc.bus import Subscriber
-from ipc.codec import Event
+from ipc.codec import Event, stamp
 from procs.runtime import Runtime, boot, fail
 from shared.bars import BarStore
 from shared.errors import StoreError
@@ -54,18 +54,12 @@ def publish(rt: Runtime, scan: Scan, t_bar: float | None = None) -> None:
     rt.publisher.publish(messages.THOUGHT, scan.pair, text=scan.thought)
 
 
-def bar_time(event: Event) -> float | None:
-    """The bar event's ``t_bar`` (monotonic seconds), None if absent or not a number."""
-    t = event.data.get("t_bar")
-    return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None
-
-
 def waiting(sub: Subscriber, first: Event, most: int) -> dict[str, float | None]:
     """Pair -> ``t_bar`` of ``first`` and of the bar events already waiting (up to ``most``
     more), without blocking."""
-    bars = {first.key or "": bar_time(first)}
+    bars = {first.key or "": stamp(first.data, "t_bar")}
     while len(bars) <= most and (event := sub.recv(0)) is not None:
-        bars[event.key or ""] = bar_time(event)
+        bars[event.key or ""] = stamp(event.data, "t_bar")
     return bars
 
 

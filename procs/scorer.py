@@ -27,7 +27,7 @@ from typing import Any
 
 from ipc import messages
 from ipc.bus import Subscriber
-from ipc.codec import Event
+from ipc.codec import Event, stamp
 from procs.runtime import Runtime, boot
 from shared.bars import BarStore
 from shared.books import BookStore
@@ -66,10 +66,7 @@ def publish_model_status(rt: Runtime, predictor: Predictor) -> None:
 
 def trail(body: Mapping[str, Any]) -> dict[str, float | None]:
     """The signal's ``t_bar`` / ``t_signal`` stamps (None where absent or not a number)."""
-    def stamp(key: str) -> float | None:
-        t = body.get(key)
-        return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None
-    return {"t_bar": stamp("t_bar"), "t_signal": stamp("t_signal")}
+    return {"t_bar": stamp(body, "t_bar"), "t_signal": stamp(body, "t_signal")}
 
 
 def publish_decision(rt: Runtime, d: Decision, stamps: Mapping[str, float | None]) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipc import messages as m
-from ipc.codec import Event
+from ipc.codec import Event, stamp
 
 MAX_THOUGHTS = 500
 MAX_ALERTS = 50
@@ -89,10 +89,9 @@ class LiveState:
                 self._count("order." + str(ev.data.get("state", "unknown")), "")
             if ev.type == m.SIGNAL:
                 self._fold_signals(key, ev.data)
-            if ev.type in self._latency and isinstance(ev.data.get("t_bar"), int | float):
-                lat = now - float(ev.data["t_bar"])
-                if 0.0 <= lat <= MAX_LATENCY_S:
-                    self._latency[ev.type].append(lat)
+            t_bar = stamp(ev.data, "t_bar") if ev.type in self._latency else None
+            if t_bar is not None and 0.0 <= now - t_bar <= MAX_LATENCY_S:
+                self._latency[ev.type].append(now - t_bar)
 
     def _count(self, name: str, label: str) -> None:
         self._counts.setdefault(name, Counter())[label] += 1

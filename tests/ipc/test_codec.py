@@ -17,6 +17,7 @@ from ipc.codec import (
     encode,
     encode_reply,
     encode_request,
+    stamp,
 )
 
 
@@ -51,6 +52,13 @@ def test_event_round_trip() -> None:
     assert before <= ev.ts <= time.time_ns() // 1_000_000
     assert ev.data == {"close": 101.5, "n": 3, "row": [0.0, 1.0, 2.0]}
     assert decode(encode(m.HEARTBEAT, "x")).key is None
+
+
+def test_stamp_reads_a_monotonic_time_or_nothing() -> None:
+    body = decode(encode("signal", "scanner-0", "BTC/USD", t_bar=12.5, t_signal=13,
+                         t_bad="12.5", t_flag=True, t_none=None)).data
+    assert stamp(body, "t_bar") == 12.5 and stamp(body, "t_signal") == 13.0
+    assert [stamp(body, k) for k in ("t_bad", "t_flag", "t_none", "t_missing")] == [None] * 4
 
 
 def test_encode_rejects_envelope_clash_and_unserialisable() -> None:
